@@ -1,0 +1,108 @@
+/*
+ * Copyright (c) 2026 the dnstlsd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Configuration: the structures every process shares, the parser of
+ * dnstlsd.conf(5) and of the command-line forms, and the printer used
+ * by -n -v. Pure code: reads the file it is given, nothing else.
+ */
+
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <sys/socket.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pin.h"
+
+#define CONF_MAX_LISTEN		16
+#define CONF_MAX_UPSTREAMS	8
+#define CONF_MAX_PINS		4
+#define CONF_NAMELEN		256
+#define CONF_USERLEN		64
+#define CONF_ERRLEN		512
+
+
+#define DEFAULT_PORT		53
+#define DEFAULT_DOT_PORT	853
+#define DEFAULT_USER		"_dnstls"
+#define DEFAULT_CA		"/etc/ssl/cert.pem"
+#define DEFAULT_CA_SYSTEM	"/etc/ssl/certs/ca-certificates.crt"
+#define DEFAULT_CACHE_SIZE	10000
+#define DEFAULT_RATELIMIT	0
+
+struct conf_listen {
+	struct sockaddr_storage	 ss;	/* port 0 until resolved */
+	socklen_t		 sslen;
+	int			 port_set;	/* "port" given explicitly */
+};
+
+struct conf_upstream {
+	struct sockaddr_storage	 ss;	/* address and port (853 default) */
+	socklen_t		 sslen;
+	char			 name[CONF_NAMELEN];	/* "" when not set */
+	int			 npins;
+	uint8_t			 pins[CONF_MAX_PINS][PIN_LEN];
+};
+
+struct dnstlsd_conf {
+	struct conf_listen	 listen[CONF_MAX_LISTEN];
+	int			 nlisten;
+	struct conf_upstream	 upstream[CONF_MAX_UPSTREAMS];
+	int			 nupstream;
+	char			 ca[PATH_MAX];	/* "" means the default */
+	char			 user[CONF_USERLEN];
+	uint32_t		 cache_size;
+	uint32_t		 ratelimit;
+};
+
+/* zeroed config with the scalar defaults (cache size, ratelimit) */
+void	 conf_init(struct dnstlsd_conf *);
+
+/*
+ * Parse a configuration file or buffer into conf (adding to what is
+ * there). On error returns -1 with "file:line: message" in err.
+ */
+int	 conf_parse_file(const char *, struct dnstlsd_conf *, char *, size_t);
+int	 conf_parse_buffer(const char *, const char *, size_t,
+	    struct dnstlsd_conf *, char *, size_t);
+
+/* command-line forms: "ADDR[@PORT][#NAME]" and a listen address */
+int	 conf_parse_upstream_arg(const char *, struct conf_upstream *,
+	    char *, size_t);
+int	 conf_parse_listen_arg(const char *, struct conf_listen *,
+	    char *, size_t);
+/* port number 1-65535 from text: 0 ok, -1 bad */
+int	 conf_parse_port(const char *, uint16_t *);
+
+/*
+ * Fill what is still unset: listen 0.0.0.0 and :: on port; listen
+ * addresses without an explicit port get port; the Cloudflare upstreams;
+ * the CA path (DEFAULT_CA, else DEFAULT_CA_SYSTEM when it is missing);
+ * the user.
+ */
+void	 conf_finalize(struct dnstlsd_conf *, uint16_t port);
+
+/* print in the grammar of dnstlsd.conf(5); the output parses again */
+void	 conf_print(FILE *, const struct dnstlsd_conf *);
+
+/* "1.2.3.4" or "2001:db8::1" (no port) into buf */
+void	 conf_addr_str(const struct sockaddr_storage *, char *, size_t);
+uint16_t conf_addr_port(const struct sockaddr_storage *);
+
+#endif /* CONFIG_H */

@@ -1,0 +1,169 @@
+/*
+ * Copyright (c) 2026 the dnstlsd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * DNS wire format: a bounds-checked cursor with a sticky error, query
+ * validation, and the rewrites the proxy performs on queries and answers.
+ * Pure code: no process, socket or allocation knowledge; every byte it
+ * reads may come from a hostile client or upstream.
+ */
+
+#ifndef DNS_H
+#define DNS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DNS_HDRLEN		12
+#define DNS_MAXMSG		65535
+#define DNS_MAXNAME		255
+#define DNS_MINUDP		512
+#define DNS_EDNS_UDP		1232	/* our advertised EDNS buffer size */
+#define DNS_PAD_BLOCK		128	/* RFC 8467 recommended query block */
+
+#define DNS_RCODE_NOERROR	0
+#define DNS_RCODE_FORMERR	1
+#define DNS_RCODE_SERVFAIL	2
+#define DNS_RCODE_NXDOMAIN	3
+#define DNS_RCODE_NOTIMPL	4
+#define DNS_RCODE_REFUSED	5
+
+#define DNS_TYPE_SOA		6
+#define DNS_TYPE_OPT		41
+#define DNS_TYPE_AXFR		252
+#define DNS_TYPE_IXFR		251
+#define DNS_CLASS_IN		1
+
+#define DNS_OPT_COOKIE		10
+#define DNS_OPT_KEEPALIVE	11
+#define DNS_OPT_PADDING		12
+
+/* header flag bits, in the 16-bit flags word */
+#define DNS_FLAG_QR		0x8000
+#define DNS_FLAG_AA		0x0400
+#define DNS_FLAG_TC		0x0200
+#define DNS_FLAG_RD		0x0100
+#define DNS_FLAG_RA		0x0080
+#define DNS_FLAG_AD		0x0020
+#define DNS_FLAG_CD		0x0010
+#define DNS_OPCODE(f)		(((f) >> 11) & 0xf)
+#define DNS_RCODE(f)		((f) & 0xf)
+
+/*
+ * Read cursor. Every accessor checks bounds; after the first failure
+ * every later read fails too and returns zeroes, so a parser can read a
+ * whole structure and check wire_ok() once.
+ */
+struct wire {
+	const uint8_t	*buf;
+	size_t		 len;
+	size_t		 pos;
+	int		 err;
+};
+
+void		 wire_init(struct wire *, const uint8_t *, size_t);
+int		 wire_ok(const struct wire *);
+size_t		 wire_left(const struct wire *);
+uint8_t		 wire_u8(struct wire *);
+uint16_t	 wire_u16(struct wire *);
+uint32_t	 wire_u32(struct wire *);
+void		 wire_skip(struct wire *, size_t);
+void		 wire_bytes(struct wire *, void *, size_t);
+/* skip a possibly compressed name, following no pointers */
+void		 wire_skip_name(struct wire *);
+/*
+ * Copy an uncompressed name in wire form into out (DNS_MAXNAME bytes),
+ * setting *outlen; compression pointers are an error here (questions).
+ */
+void		 wire_name(struct wire *, uint8_t *, size_t *);
+
+struct dns_question {
+	uint8_t		 qname[DNS_MAXNAME];	/* wire form, case as sent */
+	size_t		 qname_len;
+	uint16_t	 qtype;
+	uint16_t	 qclass;
+};
+
+struct dns_query {
+	uint16_t	 id;
+	uint16_t	 flags;
+	int		 has_question;	/* question parsed (usable in errors) */
+	struct dns_question q;
+	int		 edns;		/* client sent an OPT record */
+	uint16_t	 edns_udp;	/* client's buffer size, at least 512 */
+	uint8_t		 edns_version;
+	int		 edns_do;	/* DNSSEC OK bit */
+};
+
+enum dns_verdict {
+	DNS_ACCEPT,	/* a query to forward */
+	DNS_REJECT,	/* answer with the rcode given, never forward */
+	DNS_DROP	/* not even a header to answer: drop silently */
+};
+
+/*
+ * Validate a client query. On DNS_REJECT *rcode is FORMERR, NOTIMPL or
+ * REFUSED and q holds what could be parsed for dns_error_answer().
+ */
+enum dns_verdict dns_query_parse(const uint8_t *, size_t, struct dns_query *,
+		    int *rcode);
+
+/* Case-insensitive equality of two questions (name, type, class). */
+int		 dns_question_equal(const struct dns_question *,
+		    const struct dns_question *);
+
+/*
+ * Build an answer with the given rcode for a (possibly partial) query:
+ * the client's ID and RD, its question when parsed, an OPT record when
+ * the client sent one. Returns the length, 0 if out is too small.
+ */
+size_t		 dns_error_answer(const struct dns_query *, int rcode,
+		    uint8_t *, size_t);
+
+/*
+ * Build the canonical query sent upstream: header with the given ID and
+ * the client's RD/CD/AD bits, the question, and one OPT record
+ * (DNS_EDNS_UDP, client's DO bit) padded to a multiple of pad_block
+ * bytes when pad_block is not 0. Client EDNS options are not forwarded.
+ * Returns the length, 0 if out is too small.
+ */
+size_t		 dns_build_query(const struct dns_query *, uint16_t id,
+		    size_t pad_block, uint8_t *, size_t);
+
+/*
+ * Minimal check of an upstream answer: header, QR set, one question.
+ * Fills *id and *q for matching it to the query it answers. 0 ok, -1 bad.
+ */
+int		 dns_answer_peek(const uint8_t *, size_t, uint16_t *,
+		    struct dns_question *);
+
+/*
+ * Rewrite a validated upstream answer for the client who asked q: the
+ * client's ID and question bytes (letter case kept); every record walked
+ * and bounds-checked; the OPT record removed for clients without EDNS,
+ * otherwise re-emitted with our buffer size and without the hop-by-hop
+ * options (padding, keepalive, cookie). When the result exceeds maxlen
+ * (the client's UDP size) a truncated answer with TC=1 and no records is
+ * produced instead. Returns the length, or 0 when the answer is invalid
+ * or does not answer q (the caller then sends SERVFAIL).
+ */
+size_t		 dns_client_answer(const uint8_t *, size_t,
+		    const struct dns_query *, size_t maxlen, uint8_t *, size_t);
+
+/* Render a wire name as text into buf ("." for the root), for logs. */
+void		 dns_name_str(const uint8_t *, size_t, char *, size_t);
+
+#endif /* DNS_H */

@@ -1,0 +1,45 @@
+/*
+ * Copyright (c) 2026 the dnstlsd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The sandbox: one interface, one implementation per platform
+ * (sandbox_linux.c: chroot, setresuid, libcap-ng, seccomp; sandbox_openbsd.c:
+ * chroot, setresuid, pledge).
+ */
+
+#ifndef SANDBOX_H
+#define SANDBOX_H
+
+#include <sys/types.h>
+
+enum sandbox_role {
+	SANDBOX_FRONTEND,
+	SANDBOX_RESOLVER
+};
+
+/*
+ * Child: chroot to dir, become uid/gid with no capabilities and no way
+ * back (NoNewPrivs), then the role's syscall allowlist; a syscall outside
+ * it kills the process. Fatal on any failure. no_filter skips only the
+ * syscall filter (debugging under valgrind).
+ */
+void	 sandbox_child(enum sandbox_role, const char *dir, uid_t, gid_t,
+	    int no_filter);
+
+/* Parent: become uid/gid keeping only the right to bind low ports. */
+void	 sandbox_parent(uid_t, gid_t);
+
+#endif /* SANDBOX_H */

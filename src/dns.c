@@ -1,0 +1,909 @@
+/*
+ * Copyright (c) 2026 the dnstlsd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * DNS wire code for the frontend: the read cursor, query validation and
+ * the rewrites between client and upstream. Trusts no byte it reads:
+ * client queries and upstream answers are equally hostile here, so every
+ * read goes through the bounds-checked cursor and every copy is sized
+ * from offsets that cursor has already proved.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "dns.h"
+
+#define DNS_RCODE_BADVERS	16
+#define DNS_MAXLABEL		63
+#define DNS_PTR_BITS		0xc0
+#define DNS_QFIXED		4	/* qtype, qclass */
+#define DNS_OPT_FIXED		11	/* root owner, type, class, ttl, rdlen */
+#define DNS_OPT_DO		0x8000
+#define DNS_OPTION_HDRLEN	4
+#define DNS_OPCODE_BITS		0x7800
+
+/* The writing twin of struct wire: a bounded output with a sticky error. */
+struct wbuf {
+	uint8_t		*buf;
+	size_t		 cap;
+	size_t		 len;
+	int		 err;
+};
+
+/* What walking an upstream answer proved, as offsets into it. */
+struct answer_layout {
+	uint16_t	 flags;
+	uint16_t	 ancount;
+	uint16_t	 nscount;
+	uint16_t	 arcount;
+	size_t		 records;	/* first byte after the question */
+	int		 has_opt;
+	size_t		 opt_start;
+	size_t		 opt_end;
+	size_t		 opt_rdata;
+	uint16_t	 opt_rdlen;
+	uint32_t	 opt_ttl;
+};
+
+struct text {
+	char		*buf;
+	size_t		 size;
+	size_t		 len;
+	int		 full;
+};
+
+/*
+ * Read cursor.
+ */
+
+void
+wire_init(struct wire *w, const uint8_t *buf, size_t len)
+{
+	w->buf = buf;
+	w->len = len;
+	w->pos = 0;
+	w->err = 0;
+}
+
+int
+wire_ok(const struct wire *w)
+{
+	return w->err == 0;
+}
+
+size_t
+wire_left(const struct wire *w)
+{
+	if (w->err || w->pos > w->len)
+		return 0;
+	return w->len - w->pos;
+}
+
+/* Whether n more bytes are there; sets the sticky error when not. */
+static int
+wire_need(struct wire *w, size_t n)
+{
+	if (w->err || w->pos > w->len || w->len - w->pos < n) {
+		w->err = 1;
+		return 0;
+	}
+	return 1;
+}
+
+uint8_t
+wire_u8(struct wire *w)
+{
+	if (!wire_need(w, 1))
+		return 0;
+	return w->buf[w->pos++];
+}
+
+uint16_t
+wire_u16(struct wire *w)
+{
+	uint16_t	 v;
+
+	if (!wire_need(w, 2))
+		return 0;
+	v = (uint16_t)(w->buf[w->pos] << 8 | w->buf[w->pos + 1]);
+	w->pos += 2;
+	return v;
+}
+
+uint32_t
+wire_u32(struct wire *w)
+{
+	uint32_t	 v;
+
+	if (!wire_need(w, 4))
+		return 0;
+	v = (uint32_t)w->buf[w->pos] << 24 |
+	    (uint32_t)w->buf[w->pos + 1] << 16 |
+	    (uint32_t)w->buf[w->pos + 2] << 8 |
+	    (uint32_t)w->buf[w->pos + 3];
+	w->pos += 4;
+	return v;
+}
+
+void
+wire_skip(struct wire *w, size_t n)
+{
+	if (wire_need(w, n))
+		w->pos += n;
+}
+
+void
+wire_bytes(struct wire *w, void *out, size_t n)
+{
+	if (n == 0)
+		return;
+	if (!wire_need(w, n)) {
+		memset(out, 0, n);
+		return;
+	}
+	memcpy(out, w->buf + w->pos, n);
+	w->pos += n;
+}
+
+/*
+ * A pointer may only refer back to an earlier name: anything at or past
+ * the start of this name could form a loop for whoever decompresses it.
+ */
+void
+wire_skip_name(struct wire *w)
+{
+	size_t	 start, namelen, target;
+	uint8_t	 c;
+
+	start = w->pos;
+	namelen = 0;
+	for (;;) {
+		c = wire_u8(w);
+		if (!wire_ok(w))
+			return;
+		if ((c & DNS_PTR_BITS) == DNS_PTR_BITS) {
+			target = (size_t)(c & ~DNS_PTR_BITS) << 8;
+			target |= wire_u8(w);
+			if (target < DNS_HDRLEN || target >= start)
+				w->err = 1;
+			return;
+		}
+		namelen += (size_t)c + 1;
+		if (c > DNS_MAXLABEL || namelen > DNS_MAXNAME) {
+			w->err = 1;
+			return;
+		}
+		if (c == 0)
+			return;
+		wire_skip(w, c);
+	}
+}
+
+void
+wire_name(struct wire *w, uint8_t *out, size_t *outlen)
+{
+	size_t	 n;
+	uint8_t	 c;
+
+	*outlen = 0;
+	n = 0;
+	for (;;) {
+		c = wire_u8(w);
+		if (!wire_ok(w))
+			return;
+		/* pointers have the top bits set and so fail here too */
+		if (c > DNS_MAXLABEL || n + 1 + c > DNS_MAXNAME) {
+			w->err = 1;
+			return;
+		}
+		out[n++] = c;
+		if (c == 0)
+			break;
+		wire_bytes(w, out + n, c);
+		if (!wire_ok(w))
+			return;
+		n += c;
+	}
+	*outlen = n;
+}
+
+/*
+ * Output buffer.
+ */
+
+static void
+wbuf_init(struct wbuf *b, uint8_t *buf, size_t cap)
+{
+	b->buf = buf;
+	b->cap = cap;
+	b->len = 0;
+	b->err = 0;
+}
+
+static int
+wbuf_room(struct wbuf *b, size_t n)
+{
+	if (b->err || b->cap - b->len < n) {
+		b->err = 1;
+		return 0;
+	}
+	return 1;
+}
+
+static void
+wbuf_u8(struct wbuf *b, uint8_t v)
+{
+	if (wbuf_room(b, 1))
+		b->buf[b->len++] = v;
+}
+
+static void
+wbuf_u16(struct wbuf *b, uint16_t v)
+{
+	wbuf_u8(b, (uint8_t)(v >> 8));
+	wbuf_u8(b, (uint8_t)v);
+}
+
+static void
+wbuf_u32(struct wbuf *b, uint32_t v)
+{
+	wbuf_u16(b, (uint16_t)(v >> 16));
+	wbuf_u16(b, (uint16_t)v);
+}
+
+static void
+wbuf_bytes(struct wbuf *b, const void *p, size_t n)
+{
+	if (n == 0 || !wbuf_room(b, n))
+		return;
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+}
+
+static void
+wbuf_zero(struct wbuf *b, size_t n)
+{
+	if (n == 0 || !wbuf_room(b, n))
+		return;
+	memset(b->buf + b->len, 0, n);
+	b->len += n;
+}
+
+/* Fill in a 16-bit length written earlier as a placeholder at 'at'. */
+static void
+wbuf_patch_len(struct wbuf *b, size_t at)
+{
+	size_t	 n;
+
+	if (b->err)
+		return;
+	n = b->len - at - 2;
+	if (n > UINT16_MAX) {
+		b->err = 1;
+		return;
+	}
+	b->buf[at] = (uint8_t)(n >> 8);
+	b->buf[at + 1] = (uint8_t)n;
+}
+
+static void
+put_header(struct wbuf *b, uint16_t id, uint16_t flags, uint16_t qd,
+    uint16_t an, uint16_t ns, uint16_t ar)
+{
+	wbuf_u16(b, id);
+	wbuf_u16(b, flags);
+	wbuf_u16(b, qd);
+	wbuf_u16(b, an);
+	wbuf_u16(b, ns);
+	wbuf_u16(b, ar);
+}
+
+static void
+put_question(struct wbuf *b, const struct dns_question *q)
+{
+	if (q->qname_len == 0 || q->qname_len > DNS_MAXNAME) {
+		b->err = 1;
+		return;
+	}
+	wbuf_bytes(b, q->qname, q->qname_len);
+	wbuf_u16(b, q->qtype);
+	wbuf_u16(b, q->qclass);
+}
+
+/* OPT record up to its RDLENGTH; returns where that length sits. */
+static size_t
+put_opt_head(struct wbuf *b, uint32_t ttl)
+{
+	size_t	 at;
+
+	wbuf_u8(b, 0);
+	wbuf_u16(b, DNS_TYPE_OPT);
+	wbuf_u16(b, DNS_EDNS_UDP);
+	wbuf_u32(b, ttl);
+	at = b->len;
+	wbuf_u16(b, 0);
+	return at;
+}
+
+/*
+ * EDNS options.
+ */
+
+/* Options that describe one hop and must not cross the proxy. */
+static int
+option_is_hop_by_hop(uint16_t code)
+{
+	return code == DNS_OPT_COOKIE || code == DNS_OPT_KEEPALIVE ||
+	    code == DNS_OPT_PADDING;
+}
+
+/*
+ * Check that OPT RDATA is a clean sequence of options; when out is not
+ * NULL also copy those that may cross the proxy. 0 ok, -1 malformed.
+ */
+static int
+opt_options(const uint8_t *rdata, size_t rdlen, struct wbuf *out)
+{
+	struct wire	 w;
+	size_t		 start;
+	uint16_t	 code, len;
+
+	wire_init(&w, rdata, rdlen);
+	while (wire_ok(&w) && wire_left(&w) > 0) {
+		start = w.pos;
+		code = wire_u16(&w);
+		len = wire_u16(&w);
+		wire_skip(&w, len);
+		if (wire_ok(&w) && out != NULL && !option_is_hop_by_hop(code))
+			wbuf_bytes(out, rdata + start, w.pos - start);
+	}
+	return wire_ok(&w) ? 0 : -1;
+}
+
+/* Claim rdlen bytes of RDATA at the cursor; NULL when they are not there. */
+static const uint8_t *
+wire_rdata(struct wire *w, uint16_t rdlen)
+{
+	const uint8_t	*p;
+
+	if (!wire_need(w, rdlen))
+		return NULL;
+	p = w->buf + w->pos;
+	w->pos += rdlen;
+	return p;
+}
+
+/*
+ * Client queries.
+ */
+
+static int
+read_question(struct wire *w, struct dns_question *q)
+{
+	wire_name(w, q->qname, &q->qname_len);
+	q->qtype = wire_u16(w);
+	q->qclass = wire_u16(w);
+	return wire_ok(w) ? 0 : -1;
+}
+
+/* The only additional record a query may carry is a single OPT. */
+static int
+query_opt(struct wire *w, struct dns_query *q)
+{
+	const uint8_t	*rdata;
+	uint32_t	 ttl;
+	uint16_t	 type, udp, rdlen;
+	uint8_t		 owner;
+
+	owner = wire_u8(w);
+	type = wire_u16(w);
+	udp = wire_u16(w);
+	ttl = wire_u32(w);
+	rdlen = wire_u16(w);
+	rdata = wire_rdata(w, rdlen);
+	if (rdata == NULL || owner != 0 || type != DNS_TYPE_OPT || q->edns)
+		return -1;
+	if (opt_options(rdata, rdlen, NULL) == -1)
+		return -1;
+	q->edns = 1;
+	q->edns_udp = udp < DNS_MINUDP ? DNS_MINUDP : udp;
+	q->edns_version = (uint8_t)(ttl >> 16);
+	q->edns_do = (ttl & DNS_OPT_DO) != 0;
+	return 0;
+}
+
+static enum dns_verdict
+reject(int *rcode, int why)
+{
+	*rcode = why;
+	return DNS_REJECT;
+}
+
+enum dns_verdict
+dns_query_parse(const uint8_t *buf, size_t len, struct dns_query *q,
+    int *rcode)
+{
+	struct wire	 w;
+	uint16_t	 qdcount, ancount, nscount, arcount, i;
+
+	memset(q, 0, sizeof(*q));
+	*rcode = DNS_RCODE_NOERROR;
+	if (len < DNS_HDRLEN)
+		return DNS_DROP;
+	wire_init(&w, buf, len);
+	q->id = wire_u16(&w);
+	q->flags = wire_u16(&w);
+	qdcount = wire_u16(&w);
+	ancount = wire_u16(&w);
+	nscount = wire_u16(&w);
+	arcount = wire_u16(&w);
+
+	/* never answer an answer: two proxies would echo it forever */
+	if (q->flags & DNS_FLAG_QR)
+		return DNS_DROP;
+	if (DNS_OPCODE(q->flags) != 0)
+		return reject(rcode, DNS_RCODE_NOTIMPL);
+	if (qdcount != 1 || ancount != 0 || nscount != 0)
+		return reject(rcode, DNS_RCODE_FORMERR);
+	if (read_question(&w, &q->q) == -1)
+		return reject(rcode, DNS_RCODE_FORMERR);
+	q->has_question = 1;
+	if (q->q.qtype == DNS_TYPE_OPT)
+		return reject(rcode, DNS_RCODE_FORMERR);
+	for (i = 0; i < arcount; i++)
+		if (query_opt(&w, q) == -1)
+			return reject(rcode, DNS_RCODE_FORMERR);
+	if (wire_left(&w) != 0)
+		return reject(rcode, DNS_RCODE_FORMERR);
+
+	if (q->edns && q->edns_version != 0)
+		return reject(rcode, DNS_RCODE_BADVERS);
+	if (q->q.qclass != DNS_CLASS_IN)
+		return reject(rcode, DNS_RCODE_REFUSED);
+	if (q->q.qtype == DNS_TYPE_AXFR || q->q.qtype == DNS_TYPE_IXFR)
+		return reject(rcode, DNS_RCODE_REFUSED);
+	return DNS_ACCEPT;
+}
+
+static int
+ascii_lower(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 'a';
+	return c;
+}
+
+int
+dns_question_equal(const struct dns_question *a, const struct dns_question *b)
+{
+	size_t	 i, label, end;
+
+	if (a->qname_len != b->qname_len || a->qtype != b->qtype ||
+	    a->qclass != b->qclass || a->qname_len > DNS_MAXNAME)
+		return 0;
+	for (i = 0; i < a->qname_len; i = end) {
+		if (a->qname[i] != b->qname[i])
+			return 0;
+		label = a->qname[i];
+		end = i + 1 + label;
+		if (end > a->qname_len)
+			return 0;
+		for (i++; i < end; i++)
+			if (ascii_lower(a->qname[i]) != ascii_lower(b->qname[i]))
+				return 0;
+	}
+	return 1;
+}
+
+size_t
+dns_error_answer(const struct dns_query *q, int rcode, uint8_t *out,
+    size_t outlen)
+{
+	struct wbuf	 b;
+	unsigned int	 rc;
+	uint32_t	 ttl;
+	uint16_t	 flags;
+
+	rc = (unsigned int)rcode;
+	flags = (uint16_t)(DNS_FLAG_QR | DNS_FLAG_RA | (rc & 0xf) |
+	    (q->flags & (DNS_OPCODE_BITS | DNS_FLAG_RD | DNS_FLAG_CD)));
+	wbuf_init(&b, out, outlen);
+	put_header(&b, q->id, flags, q->has_question ? 1 : 0, 0, 0,
+	    q->edns ? 1 : 0);
+	if (q->has_question)
+		put_question(&b, &q->q);
+	if (q->edns) {
+		/* rcodes past 15 live in the OPT's extended-rcode byte */
+		ttl = ((rc >> 4) & 0xff) << 24;
+		if (q->edns_do)
+			ttl |= DNS_OPT_DO;
+		(void)put_opt_head(&b, ttl);
+	}
+	return b.err ? 0 : b.len;
+}
+
+/*
+ * Upstream queries.
+ */
+
+size_t
+dns_build_query(const struct dns_query *q, uint16_t id, size_t pad_block,
+    uint8_t *out, size_t outlen)
+{
+	struct wbuf	 b;
+	size_t		 unpadded, pad, at;
+	uint16_t	 flags;
+
+	flags = q->flags & (DNS_FLAG_RD | DNS_FLAG_CD | DNS_FLAG_AD);
+	wbuf_init(&b, out, outlen);
+	put_header(&b, id, flags, 1, 0, 0, 1);
+	put_question(&b, &q->q);
+	at = put_opt_head(&b, q->edns_do ? DNS_OPT_DO : 0);
+	if (b.err)
+		return 0;
+	if (pad_block != 0) {
+		/* the padding option's own header counts toward the total */
+		unpadded = b.len + DNS_OPTION_HDRLEN;
+		pad = (pad_block - unpadded % pad_block) % pad_block;
+		if (pad > UINT16_MAX - DNS_OPTION_HDRLEN)
+			return 0;
+		wbuf_u16(&b, DNS_OPT_PADDING);
+		wbuf_u16(&b, (uint16_t)pad);
+		wbuf_zero(&b, pad);
+	}
+	wbuf_patch_len(&b, at);
+	return b.err ? 0 : b.len;
+}
+
+/*
+ * Upstream answers.
+ */
+
+int
+dns_answer_peek(const uint8_t *buf, size_t len, uint16_t *id,
+    struct dns_question *q)
+{
+	struct wire	 w;
+	uint16_t	 flags, qdcount;
+
+	memset(q, 0, sizeof(*q));
+	wire_init(&w, buf, len);
+	*id = wire_u16(&w);
+	flags = wire_u16(&w);
+	qdcount = wire_u16(&w);
+	wire_skip(&w, 6);
+	if (!wire_ok(&w) || !(flags & DNS_FLAG_QR) || qdcount != 1)
+		return -1;
+	return read_question(&w, q);
+}
+
+/*
+ * Whether the name at the cursor holds a pointer to limit or beyond.
+ * A name that cannot be walked counts as one that does: the caller only
+ * asks when it must be sure.
+ */
+static int
+name_reaches(struct wire *w, size_t limit)
+{
+	size_t	 target;
+	uint8_t	 c;
+
+	for (;;) {
+		c = wire_u8(w);
+		if (!wire_ok(w))
+			return 1;
+		if ((c & DNS_PTR_BITS) == DNS_PTR_BITS) {
+			target = (size_t)(c & ~DNS_PTR_BITS) << 8;
+			target |= wire_u8(w);
+			return !wire_ok(w) || target >= limit;
+		}
+		if (c > DNS_MAXLABEL)
+			return 1;
+		if (c == 0)
+			return 0;
+		wire_skip(w, c);
+	}
+}
+
+/*
+ * Where the compressible names sit in RDATA of the types whose names
+ * servers do compress (RFC 3597 section 4 and common practice).
+ */
+static int
+rdata_names(uint16_t type, size_t *skip, int *count)
+{
+	*skip = 0;
+	*count = 1;
+	switch (type) {
+	case 2:		/* NS */
+	case 5:		/* CNAME */
+	case 12:	/* PTR */
+	case 39:	/* DNAME */
+		return 1;
+	case DNS_TYPE_SOA:
+		*count = 2;
+		return 1;
+	case 15:	/* MX */
+		*skip = 2;
+		return 1;
+	case 33:	/* SRV */
+		*skip = 6;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Whether the record at [start, rdata + rdlen) names anything at or past
+ * limit, so that moving bytes from limit on would break its pointers.
+ */
+static int
+rr_reaches(const uint8_t *buf, size_t start, uint16_t type, size_t rdata,
+    uint16_t rdlen, size_t limit)
+{
+	struct wire	 w;
+	size_t		 skip;
+	int		 count;
+
+	wire_init(&w, buf, rdata);
+	wire_skip(&w, start);
+	if (name_reaches(&w, limit))
+		return 1;
+	if (!rdata_names(type, &skip, &count))
+		return 0;
+	wire_init(&w, buf, rdata + rdlen);
+	wire_skip(&w, rdata + skip);
+	while (count-- > 0)
+		if (name_reaches(&w, limit))
+			return 1;
+	return 0;
+}
+
+static int
+answer_rr(struct wire *w, struct answer_layout *lay, int additional)
+{
+	const uint8_t	*rdata;
+	size_t		 start, rdoff;
+	uint32_t	 ttl;
+	uint16_t	 type, rdlen;
+
+	start = w->pos;
+	wire_skip_name(w);
+	type = wire_u16(w);
+	(void)wire_u16(w);	/* class */
+	ttl = wire_u32(w);
+	rdlen = wire_u16(w);
+	rdoff = w->pos;
+	rdata = wire_rdata(w, rdlen);
+	if (rdata == NULL)
+		return -1;
+	/* records behind the OPT move when it goes; their pointers must not */
+	if (lay->has_opt &&
+	    rr_reaches(w->buf, start, type, rdoff, rdlen, lay->opt_start))
+		return -1;
+	if (type != DNS_TYPE_OPT)
+		return 0;
+	if (!additional || lay->has_opt || w->buf[start] != 0)
+		return -1;
+	if (opt_options(rdata, rdlen, NULL) == -1)
+		return -1;
+	lay->has_opt = 1;
+	lay->opt_start = start;
+	lay->opt_end = w->pos;
+	lay->opt_rdata = rdoff;
+	lay->opt_rdlen = rdlen;
+	lay->opt_ttl = ttl;
+	return 0;
+}
+
+/* Walk and check every byte of an answer to q. 0 ok, -1 bad. */
+static int
+answer_walk(const uint8_t *ans, size_t anslen, const struct dns_query *q,
+    struct answer_layout *lay)
+{
+	struct wire		 w;
+	struct dns_question	 aq;
+	size_t			 i, total;
+	uint16_t		 qdcount;
+
+	memset(lay, 0, sizeof(*lay));
+	wire_init(&w, ans, anslen);
+	(void)wire_u16(&w);	/* id: the caller matched it already */
+	lay->flags = wire_u16(&w);
+	qdcount = wire_u16(&w);
+	lay->ancount = wire_u16(&w);
+	lay->nscount = wire_u16(&w);
+	lay->arcount = wire_u16(&w);
+	if (!wire_ok(&w) || !(lay->flags & DNS_FLAG_QR) ||
+	    DNS_OPCODE(lay->flags) != 0 || qdcount != 1)
+		return -1;
+	if (read_question(&w, &aq) == -1 || !dns_question_equal(&aq, &q->q))
+		return -1;
+	lay->records = w.pos;
+	total = (size_t)lay->ancount + lay->nscount + lay->arcount;
+	for (i = 0; i < total; i++)
+		if (answer_rr(&w, lay, i >= (size_t)lay->ancount +
+		    lay->nscount) == -1)
+			return -1;
+	if (!wire_ok(&w) || wire_left(&w) != 0)
+		return -1;
+	return 0;
+}
+
+static uint16_t
+client_flags(const struct dns_query *q, uint16_t upstream)
+{
+	uint16_t	 keep;
+
+	keep = DNS_FLAG_QR | DNS_FLAG_AA | DNS_FLAG_TC | DNS_FLAG_RA |
+	    DNS_FLAG_AD | DNS_FLAG_CD | 0xf;
+	return (uint16_t)((upstream & keep) | (q->flags & DNS_FLAG_RD));
+}
+
+/* Our OPT for the client, carrying the upstream's end-to-end parts. */
+static void
+put_client_opt(struct wbuf *b, const struct dns_query *q, const uint8_t *ans,
+    const struct answer_layout *lay, int with_options)
+{
+	uint32_t	 ttl;
+	size_t		 at;
+
+	if (lay->has_opt)
+		ttl = (lay->opt_ttl & 0xffff0000U) | (lay->opt_ttl & DNS_OPT_DO);
+	else
+		ttl = q->edns_do ? DNS_OPT_DO : 0;
+	at = put_opt_head(b, ttl);
+	if (with_options && lay->has_opt &&
+	    opt_options(ans + lay->opt_rdata, lay->opt_rdlen, b) == -1)
+		b->err = 1;
+	wbuf_patch_len(b, at);
+}
+
+static void
+answer_full(struct wbuf *b, const uint8_t *ans, size_t anslen,
+    const struct dns_query *q, const struct answer_layout *lay)
+{
+	size_t	 arcount;
+
+	arcount = lay->arcount;
+	if (lay->has_opt)
+		arcount--;
+	if (q->edns)
+		arcount++;
+	if (arcount > UINT16_MAX) {
+		b->err = 1;
+		return;
+	}
+	put_header(b, q->id, client_flags(q, lay->flags), 1, lay->ancount,
+	    lay->nscount, (uint16_t)arcount);
+	/* same length as the upstream's question, so pointers still hold */
+	put_question(b, &q->q);
+	if (lay->has_opt) {
+		wbuf_bytes(b, ans + lay->records, lay->opt_start - lay->records);
+		wbuf_bytes(b, ans + lay->opt_end, anslen - lay->opt_end);
+	} else
+		wbuf_bytes(b, ans + lay->records, anslen - lay->records);
+	if (q->edns)
+		put_client_opt(b, q, ans, lay, 1);
+}
+
+static void
+answer_truncated(struct wbuf *b, const struct dns_query *q,
+    const struct answer_layout *lay)
+{
+	put_header(b, q->id, client_flags(q, lay->flags) | DNS_FLAG_TC, 1,
+	    0, 0, q->edns ? 1 : 0);
+	put_question(b, &q->q);
+	if (q->edns)
+		put_client_opt(b, q, NULL, lay, 0);
+}
+
+size_t
+dns_client_answer(const uint8_t *ans, size_t anslen,
+    const struct dns_query *q, size_t maxlen, uint8_t *out, size_t outlen)
+{
+	struct answer_layout	 lay;
+	struct wbuf		 b;
+	size_t			 cap;
+
+	if (answer_walk(ans, anslen, q, &lay) == -1)
+		return 0;
+	/* an extended rcode cannot be told to a client without EDNS */
+	if (lay.has_opt && (lay.opt_ttl >> 24) != 0 && !q->edns)
+		return 0;
+	cap = maxlen < outlen ? maxlen : outlen;
+	if (cap > DNS_MAXMSG)
+		cap = DNS_MAXMSG;
+	wbuf_init(&b, out, cap);
+	answer_full(&b, ans, anslen, q, &lay);
+	if (!b.err)
+		return b.len;
+	wbuf_init(&b, out, outlen);
+	answer_truncated(&b, q, &lay);
+	return b.err ? 0 : b.len;
+}
+
+/*
+ * Names as text, for logs.
+ */
+
+static void
+text_add(struct text *t, const char *s)
+{
+	size_t	 n;
+
+	n = strlen(s);
+	/* all or nothing, so an escape is never cut in half */
+	if (t->full || t->size - t->len <= n) {
+		t->full = 1;
+		return;
+	}
+	memcpy(t->buf + t->len, s, n + 1);
+	t->len += n;
+}
+
+static void
+text_label_byte(struct text *t, uint8_t c)
+{
+	char	 s[5];
+
+	if (c == '.' || c == '\\')
+		(void)snprintf(s, sizeof(s), "\\%c", c);
+	else if (c > 0x20 && c < 0x7f)
+		(void)snprintf(s, sizeof(s), "%c", c);
+	else
+		(void)snprintf(s, sizeof(s), "\\%03u", (unsigned int)c);
+	text_add(t, s);
+}
+
+void
+dns_name_str(const uint8_t *name, size_t len, char *buf, size_t size)
+{
+	struct text	 t;
+	struct wire	 w;
+	uint8_t		 c, label;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	t.buf = buf;
+	t.size = size;
+	t.len = 0;
+	t.full = 0;
+	wire_init(&w, name, len);
+	for (;;) {
+		label = wire_u8(&w);
+		if (!wire_ok(&w) || label > DNS_MAXLABEL) {
+			text_add(&t, "?");
+			return;
+		}
+		if (label == 0)
+			break;
+		while (label-- > 0) {
+			c = wire_u8(&w);
+			if (!wire_ok(&w)) {
+				text_add(&t, "?");
+				return;
+			}
+			text_label_byte(&t, c);
+		}
+		text_add(&t, ".");
+	}
+	if (t.len == 0)
+		text_add(&t, ".");
+}

@@ -1,0 +1,160 @@
+/*
+ * Copyright (c) 2026 the dnstlsd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Logging, shared by all processes. Each process holds its own copy of
+ * this state (set once at start): the only globals of this file.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "log.h"
+
+#define LOG_LINE	1024
+
+static int		 log_foreground = 1;
+static int		 log_verbose;
+static const char	*log_procname = "dnstlsd";
+static log_sink_fn	 log_sink;
+
+void
+log_init(int foreground, int verbose, const char *procname)
+{
+	log_foreground = foreground;
+	log_verbose = verbose;
+	log_procname = procname;
+	log_sink = NULL;
+	if (!foreground)
+		openlog("dnstlsd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	tzset();
+}
+
+void
+log_setverbose(int verbose)
+{
+	log_verbose = verbose;
+}
+
+int
+log_getverbose(void)
+{
+	return log_verbose;
+}
+
+void
+log_setsink(log_sink_fn fn)
+{
+	log_sink = fn;
+}
+
+void
+log_emit(int pri, const char *line)
+{
+	if (log_sink != NULL)
+		log_sink(pri, line);
+	else if (log_foreground)
+		fprintf(stderr, "%s\n", line);
+	else
+		syslog(pri, "%s", line);
+}
+
+static void	 vlog(int, const char *, va_list, int)
+		    __attribute__((__format__ (printf, 2, 0)));
+
+static void
+vlog(int pri, const char *fmt, va_list ap, int with_errno)
+{
+	char	 msg[LOG_LINE], line[LOG_LINE + 64];
+	int	 saved = errno;
+
+	if (pri == LOG_DEBUG && log_verbose < 1)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (with_errno)
+		snprintf(line, sizeof(line), "%s: %s: %s", log_procname, msg,
+		    strerror(saved));
+	else
+		snprintf(line, sizeof(line), "%s: %s", log_procname, msg);
+	log_emit(pri, line);
+	errno = saved;
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_WARNING, fmt, ap, 1);
+	va_end(ap);
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_WARNING, fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_INFO, fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_DEBUG, fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_CRIT, fmt, ap, 1);
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_CRIT, fmt, ap, 0);
+	va_end(ap);
+	exit(1);
+}

@@ -1,0 +1,529 @@
+/*
+ * Copyright (c) 2026 the dnstlsd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The parent process. Starts as root: reads the CA bundle, binds the
+ * listening sockets, starts the frontend and the resolver with fork+exec
+ * and hands them their sockets and configuration; then drops to the
+ * run-as user keeping only CAP_NET_BIND_SERVICE, relays the children's
+ * log lines, and shuts everything down when a child dies or on SIGTERM.
+ * It never parses DNS and never talks to clients or upstreams.
+ */
+
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "dnstlsd.h"
+#include "log.h"
+#include "sandbox.h"
+
+#define LISTEN_BACKLOG	512
+#define NOFILE_WANTED	8192
+#define SHUTDOWN_WAIT_MS 1500
+
+struct child {
+	enum proc_role	 role;
+	pid_t		 pid;
+	struct imsgbuf	 ibuf;
+	struct event	*ev;
+};
+
+struct parent {
+	struct event_base	*base;
+	struct child		 child[2];	/* frontend, resolver */
+	int			 shutting_down;
+};
+
+static const struct imsg_rule parent_rules[] = {
+	{ IMSG_LOG, sizeof(struct log_msg) + 1,
+	    sizeof(struct log_msg) + LOG_MSG_MAX, 0 },
+};
+
+static void
+resolve_user(const char *user, uid_t *uid, gid_t *gid)
+{
+	struct passwd	*pw;
+	const char	*errstr = NULL;
+	char		*end;
+	unsigned long	 n;
+
+	if ((pw = getpwnam(user)) != NULL) {
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
+		return;
+	}
+	errno = 0;
+	n = strtoul(user, &end, 10);
+	if (user[0] >= '0' && user[0] <= '9' && *end == '\0' && errno == 0 &&
+	    n > 0 && n < 0x7fffffffUL) {
+		*uid = (uid_t)n;
+		pw = getpwuid(*uid);
+		*gid = pw != NULL ? pw->pw_gid : (gid_t)n;
+		return;
+	}
+	if (user[0] >= '0' && user[0] <= '9')
+		errstr = "numeric uid must be between 1 and 2147483646";
+	if (errstr != NULL)
+		fatalx("user \"%s\": %s", user, errstr);
+	fatalx("user \"%s\" does not exist; create it with \"useradd --system "
+	    "--no-create-home --home-dir /nonexistent --shell "
+	    "/usr/sbin/nologin %s\" or choose another with -u", user, user);
+}
+
+/* the CA is needed unless every upstream is authenticated by pins only */
+static int
+ca_needed(const struct dnstlsd_conf *conf)
+{
+	int	 i;
+
+	for (i = 0; i < conf->nupstream; i++)
+		if (conf->upstream[i].name[0] != '\0' ||
+		    conf->upstream[i].npins == 0)
+			return 1;
+	return 0;
+}
+
+static uint8_t *
+load_ca(const char *path, size_t *lenp)
+{
+	struct stat	 st;
+	uint8_t		*buf;
+	size_t		 off = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    st.st_size > CA_MAXSIZE) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((buf = malloc((size_t)st.st_size)) == NULL)
+		fatal("%s", __func__);
+	while (off < (size_t)st.st_size) {
+		n = read(fd, buf + off, (size_t)st.st_size - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			fatal("%s: read %s", __func__, path);
+		off += (size_t)n;
+	}
+	close(fd);
+	*lenp = off;
+	return buf;
+}
+
+static void
+make_chroot_dir(const char *dir)
+{
+	struct stat	 st;
+
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+		fatal("cannot create the sandbox directory %s", dir);
+	if (stat(dir, &st) == -1)
+		fatal("stat %s", dir);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		fatalx("sandbox directory %s must be a directory owned by root "
+		    "and writable by root only", dir);
+}
+
+static int
+bind_socket(const struct conf_listen *l, int type)
+{
+	char	 addr[INET6_ADDRSTRLEN];
+	int	 fd, on = 1;
+
+	fd = socket(l->ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		fatal("%s: socket", __func__);
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
+		fatal("%s: SO_REUSEADDR", __func__);
+	if (l->ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &on, sizeof(on)) == -1)
+		fatal("%s: IPV6_V6ONLY", __func__);
+	conf_addr_str(&l->ss, addr, sizeof(addr));
+	if (bind(fd, (const struct sockaddr *)&l->ss, l->sslen) == -1)
+		fatal("cannot bind %s port %u (%s)", addr,
+		    conf_addr_port(&l->ss), type == SOCK_STREAM ? "tcp" : "udp");
+	if (type == SOCK_STREAM && listen(fd, LISTEN_BACKLOG) == -1)
+		fatal("%s: listen", __func__);
+	log_info("listening on %s port %u %s", addr, conf_addr_port(&l->ss),
+	    type == SOCK_STREAM ? "tcp" : "udp");
+	return fd;
+}
+
+static void
+raise_nofile(void)
+{
+	struct rlimit	 rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < NOFILE_WANTED)
+		rl.rlim_max = NOFILE_WANTED;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_warn("cannot raise the descriptor limit");
+}
+
+static pid_t
+start_child(enum proc_role role, const char *self, int fd)
+{
+	char	*argv[4];
+	pid_t	 pid;
+
+	switch ((pid = fork())) {
+	case -1:
+		fatal("%s: fork", __func__);
+	case 0:
+		break;
+	default:
+		return pid;
+	}
+	/* the child's channel becomes fd 3; dup2 clears close-on-exec */
+	if (fd == IMSG_FD) {
+		if (fcntl(fd, F_SETFD, 0) == -1)
+			fatal("%s: fcntl", __func__);
+	} else if (dup2(fd, IMSG_FD) == -1)
+		fatal("%s: dup2", __func__);
+	argv[0] = (char *)"dnstlsd";
+	argv[1] = (char *)"-P";
+	argv[2] = (char *)proc_name(role);
+	argv[3] = NULL;
+	execv(self, argv);
+	fatal("%s: exec %s", __func__, self);
+}
+
+static void
+compose(struct child *c, uint32_t type, int fd, const void *data, size_t len)
+{
+	if (imsg_compose(&c->ibuf, type, 0, fd, data, len) == -1)
+		fatal("%s: imsg_compose", __func__);
+}
+
+static void
+send_startup(struct child *c, uid_t uid, gid_t gid, int foreground,
+    int verbose)
+{
+	struct proc_startup	 ps;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.uid = uid;
+	ps.gid = gid;
+	ps.verbose = verbose;
+	ps.foreground = foreground;
+	ps.no_seccomp = getenv("DNSTLSD_UNSAFE_NO_SECCOMP") != NULL;
+	if (ps.no_seccomp)
+		log_warnx("*** DNSTLSD_UNSAFE_NO_SECCOMP set: children run "
+		    "without their syscall filter ***");
+	snprintf(ps.chroot, sizeof(ps.chroot), "%s", CHROOT_DIR);
+	compose(c, IMSG_STARTUP, -1, &ps, sizeof(ps));
+}
+
+static void
+send_conf_main(struct child *c, const struct dnstlsd_conf *conf)
+{
+	struct conf_main	 cm;
+
+	memset(&cm, 0, sizeof(cm));
+	cm.cache_size = conf->cache_size;
+	cm.ratelimit = conf->ratelimit;
+	compose(c, IMSG_CONF_MAIN, -1, &cm, sizeof(cm));
+}
+
+static void
+send_ca(struct child *c, const uint8_t *ca, size_t len)
+{
+	size_t	 off, n;
+
+	for (off = 0; off < len; off += n) {
+		n = len - off < CA_CHUNK ? len - off : CA_CHUNK;
+		compose(c, IMSG_CA_CHUNK, -1, ca + off, n);
+	}
+}
+
+static void
+flush_child(struct child *c)
+{
+	if (imsg_flush(&c->ibuf) == -1)
+		fatal("cannot send the configuration to the %s",
+		    proc_name(c->role));
+}
+
+static const char *
+signame(int sig)
+{
+	static char	 buf[16];
+
+	switch (sig) {
+	case SIGSYS:	return "SIGSYS";
+	case SIGSEGV:	return "SIGSEGV";
+	case SIGABRT:	return "SIGABRT";
+	case SIGKILL:	return "SIGKILL";
+	case SIGTERM:	return "SIGTERM";
+	case SIGINT:	return "SIGINT";
+	case SIGBUS:	return "SIGBUS";
+	default:
+		snprintf(buf, sizeof(buf), "signal %d", sig);
+		return buf;
+	}
+}
+
+static void
+log_child_exit(const struct child *c, int status)
+{
+	const char	*name = proc_name(c->role);
+
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+		log_warnx("%s process %d killed by SIGSYS: sandbox violation "
+		    "(a system call outside its allowlist)", name, (int)c->pid);
+	else if (WIFSIGNALED(status))
+		log_warnx("%s process %d killed by %s", name, (int)c->pid,
+		    signame(WTERMSIG(status)));
+	else if (WIFEXITED(status))
+		log_warnx("%s process %d exited with status %d", name,
+		    (int)c->pid, WEXITSTATUS(status));
+}
+
+/* reap what has exited; returns how many children are still running */
+static int
+reap_children(struct parent *p, int quiet)
+{
+	int	 i, status, alive = 0;
+	pid_t	 pid;
+
+	for (i = 0; i < 2; i++) {
+		struct child	*c = &p->child[i];
+
+		if (c->pid <= 0)
+			continue;
+		pid = waitpid(c->pid, &status, WNOHANG);
+		if (pid == c->pid) {
+			if (!quiet)
+				log_child_exit(c, status);
+			c->pid = 0;
+		} else
+			alive++;
+	}
+	return alive;
+}
+
+static __attribute__((__noreturn__)) void
+parent_shutdown(struct parent *p, int status)
+{
+	struct timespec	 pause = { 0, 10 * 1000 * 1000 };
+	int		 i, waited;
+
+	p->shutting_down = 1;
+	for (i = 0; i < 2; i++)
+		if (p->child[i].pid > 0)
+			kill(p->child[i].pid, SIGTERM);
+	for (waited = 0; reap_children(p, 1) > 0; waited += 10) {
+		if (waited >= SHUTDOWN_WAIT_MS) {
+			for (i = 0; i < 2; i++)
+				if (p->child[i].pid > 0)
+					kill(p->child[i].pid, SIGKILL);
+		}
+		nanosleep(&pause, NULL);
+	}
+	log_info("terminated");
+	exit(status);
+}
+
+static void
+on_signal(evutil_socket_t sig, short events, void *arg)
+{
+	struct parent	*p = arg;
+
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		log_info("received %s, shutting down", signame((int)sig));
+		parent_shutdown(p, 0);
+	case SIGCHLD:
+		if (reap_children(p, 0) < 2) {
+			log_warnx("a child process died, shutting down");
+			parent_shutdown(p, 1);
+		}
+		break;
+	case SIGHUP:
+		log_warnx("SIGHUP: configuration reload is not supported in "
+		    "this version, ignored");
+		break;
+	}
+}
+
+static void
+dispatch_child(evutil_socket_t fd, short events, void *arg)
+{
+	struct child	*c = arg;
+	struct imsg	 imsg;
+	struct log_msg	 lm;
+	ssize_t		 n;
+	int		 rc;
+
+	if ((n = imsg_read(&c->ibuf)) == -1) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		fatal("%s: read from the %s", __func__, proc_name(c->role));
+	}
+	if (n == 0) {
+		/* the child is gone: SIGCHLD says why and shuts down */
+		event_del(c->ev);
+		return;
+	}
+	while ((rc = imsg_get(&c->ibuf, &imsg)) == 1) {
+		imsg_fatal_check(&imsg, parent_rules, 1, proc_name(c->role));
+		memcpy(&lm, imsg.data, sizeof(lm));
+		if (imsg.data[imsg.datalen - 1] != '\0')
+			fatalx("protocol violation by the %s: log line not "
+			    "terminated", proc_name(c->role));
+		if (lm.priority < LOG_EMERG || lm.priority > LOG_DEBUG)
+			lm.priority = LOG_WARNING;
+		log_emit(lm.priority, (const char *)imsg.data + sizeof(lm));
+	}
+	if (rc == -1)
+		fatalx("protocol violation by the %s: bad frame",
+		    proc_name(c->role));
+}
+
+static void
+add_signal(struct parent *p, int sig)
+{
+	struct event	*ev;
+
+	if ((ev = evsignal_new(p->base, sig, on_signal, p)) == NULL ||
+	    event_add(ev, NULL) == -1)
+		fatalx("%s: cannot handle signal %d", __func__, sig);
+}
+
+void
+parent_main(struct dnstlsd_conf *conf, int foreground, int verbose,
+    const char *self)
+{
+	struct parent	 p;
+	uid_t		 uid;
+	gid_t		 gid;
+	uint8_t		*ca = NULL;
+	size_t		 calen = 0;
+	int		 pair[3][2], i, fd;
+
+	memset(&p, 0, sizeof(p));
+	log_init(foreground, verbose, proc_name(PROC_PARENT));
+	if (geteuid() != 0)
+		fatalx("need root privileges (to bind port %u and to sandbox "
+		    "the children)", conf->nlisten > 0 ?
+		    conf_addr_port(&conf->listen[0].ss) : DEFAULT_PORT);
+	resolve_user(conf->user, &uid, &gid);
+	if (uid == 0)
+		fatalx("refusing to run as root: choose another user with -u");
+	if (ca_needed(conf) &&
+	    (ca = load_ca(conf->ca, &calen)) == NULL)
+		fatal("cannot read the CA bundle %s", conf->ca);
+	make_chroot_dir(CHROOT_DIR);
+	raise_nofile();
+	signal(SIGPIPE, SIG_IGN);
+
+	if (!foreground && daemon(0, 0) == -1)
+		fatal("daemon");
+
+	/* parent<->frontend, parent<->resolver, frontend<->resolver */
+	for (i = 0; i < 3; i++)
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+		    pair[i]) == -1)
+			fatal("socketpair");
+	for (i = 0; i < 2; i++) {
+		struct child	*c = &p.child[i];
+
+		c->role = i == 0 ? PROC_FRONTEND : PROC_RESOLVER;
+		c->pid = start_child(c->role, self, pair[i][1]);
+		close(pair[i][1]);
+		if (imsgbuf_init(&c->ibuf, pair[i][0]) == -1)
+			fatal("imsgbuf_init");
+		send_startup(c, uid, gid, foreground, verbose);
+	}
+
+	/* the frontend: its sockets and its end of the resolver channel */
+	for (i = 0; i < conf->nlisten; i++) {
+		fd = bind_socket(&conf->listen[i], SOCK_DGRAM);
+		compose(&p.child[0], IMSG_LISTEN_UDP, fd, NULL, 0);
+		fd = bind_socket(&conf->listen[i], SOCK_STREAM);
+		compose(&p.child[0], IMSG_LISTEN_TCP, fd, NULL, 0);
+		/* fds leave with each message: keep the queue short */
+		flush_child(&p.child[0]);
+	}
+	compose(&p.child[0], IMSG_PEER_SOCKET, pair[2][0], NULL, 0);
+	send_conf_main(&p.child[0], conf);
+	compose(&p.child[0], IMSG_CONF_END, -1, NULL, 0);
+
+	/* the resolver: its channel end, the CA and the upstreams */
+	compose(&p.child[1], IMSG_PEER_SOCKET, pair[2][1], NULL, 0);
+	send_ca(&p.child[1], ca, calen);
+	for (i = 0; i < conf->nupstream; i++)
+		compose(&p.child[1], IMSG_CONF_UPSTREAM, -1,
+		    &conf->upstream[i], sizeof(conf->upstream[i]));
+	send_conf_main(&p.child[1], conf);
+	compose(&p.child[1], IMSG_CONF_END, -1, NULL, 0);
+	for (i = 0; i < 2; i++)
+		flush_child(&p.child[i]);
+	free(ca);
+
+	sandbox_parent(uid, gid);
+	log_info("started: frontend pid %d, resolver pid %d, running as "
+	    "uid %u", (int)p.child[0].pid, (int)p.child[1].pid, (unsigned)uid);
+
+	if ((p.base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	add_signal(&p, SIGTERM);
+	add_signal(&p, SIGINT);
+	add_signal(&p, SIGHUP);
+	add_signal(&p, SIGCHLD);
+	for (i = 0; i < 2; i++) {
+		struct child	*c = &p.child[i];
+
+		set_nonblock(c->ibuf.fd);
+		c->ev = event_new(p.base, c->ibuf.fd, EV_READ | EV_PERSIST,
+		    dispatch_child, c);
+		if (c->ev == NULL || event_add(c->ev, NULL) == -1)
+			fatalx("event_new");
+	}
+	/* a child may have died before SIGCHLD was watched */
+	if (reap_children(&p, 0) < 2)
+		parent_shutdown(&p, 1);
+	event_base_dispatch(p.base);
+	parent_shutdown(&p, 1);
+}

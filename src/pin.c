@@ -1,0 +1,186 @@
+/*
+ * Copyright (c) 2026 the dnstlsd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * SPKI pins: sha256 of each certificate's DER SubjectPublicKeyInfo, and
+ * the base64 form users write in the configuration.
+ *
+ * Runs in the resolver on the chain a TLS peer presented, so the PEM is
+ * untrusted: libcrypto parses it from memory and any malformed block
+ * fails the whole chain. Pin text comes from the configuration and must
+ * be exactly one canonical base64 sha256 value.
+ */
+
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "pin.h"
+
+static const char b64chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Never prompt on a terminal for a passphrase: certificates have none. */
+static int
+no_passphrase(char *buf, int size, int rwflag, void *arg)
+{
+	return -1;
+}
+
+static int
+spki_hash(X509 *cert, uint8_t pin[PIN_LEN])
+{
+	unsigned char	*der = NULL;
+	unsigned int	 mdlen = 0;
+	int		 derlen, ok;
+
+	derlen = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
+	if (derlen <= 0)
+		return -1;
+	ok = EVP_Digest(der, (size_t)derlen, pin, &mdlen, EVP_sha256(), NULL);
+	OPENSSL_free(der);
+	return ok == 1 && mdlen == PIN_LEN ? 0 : -1;
+}
+
+/*
+ * PEM_read_bio_X509 skips text between blocks; running out of blocks
+ * shows up as "no start line", anything else is a broken block.
+ */
+static int
+pem_at_end(void)
+{
+	unsigned long	 err = ERR_peek_last_error();
+
+	return ERR_GET_LIB(err) == ERR_LIB_PEM &&
+	    ERR_GET_REASON(err) == PEM_R_NO_START_LINE;
+}
+
+/* Certificates past max are not looked at: they cannot be matched. */
+int
+pin_chain_spki(const uint8_t *pem, size_t len, uint8_t (*pins)[PIN_LEN],
+    int max)
+{
+	BIO	*bio;
+	X509	*cert;
+	int	 n = 0;
+
+	if (pem == NULL || pins == NULL || max <= 0 || len == 0 ||
+	    len > INT_MAX)
+		return -1;
+	if ((bio = BIO_new_mem_buf(pem, (int)len)) == NULL)
+		return -1;
+	ERR_clear_error();
+	while (n < max) {
+		cert = PEM_read_bio_X509(bio, NULL, no_passphrase, NULL);
+		if (cert == NULL) {
+			if (n == 0 || !pem_at_end())
+				n = -1;
+			break;
+		}
+		if (spki_hash(cert, pins[n]) == -1)
+			n = -1;
+		X509_free(cert);
+		if (n == -1)
+			break;
+		n++;
+	}
+	BIO_free(bio);
+	ERR_clear_error();
+	return n;
+}
+
+int
+pin_match(const uint8_t (*chain)[PIN_LEN], int nchain,
+    const uint8_t (*wanted)[PIN_LEN], int nwanted)
+{
+	int	 i, j;
+
+	for (i = 0; i < nchain; i++)
+		for (j = 0; j < nwanted; j++)
+			if (memcmp(chain[i], wanted[j], PIN_LEN) == 0)
+				return 1;
+	return 0;
+}
+
+static int
+b64value(char c)
+{
+	const char	*p;
+
+	if (c == '\0' || (p = strchr(b64chars, c)) == NULL)
+		return -1;
+	return (int)(p - b64chars);
+}
+
+/*
+ * 32 bytes are 43 symbols and one '='. The last symbol carries two bits
+ * beyond the 256: they must be zero, so each pin has one spelling.
+ */
+int
+pin_decode(const char *text, uint8_t pin[PIN_LEN])
+{
+	uint8_t		 out[PIN_LEN];
+	uint32_t	 acc = 0;
+	size_t		 i, o = 0;
+	int		 bits = 0, v;
+
+	if (text == NULL || strnlen(text, PIN_B64LEN + 1) != PIN_B64LEN ||
+	    text[PIN_B64LEN - 1] != '=')
+		return -1;
+	for (i = 0; i < PIN_B64LEN - 1; i++) {
+		if ((v = b64value(text[i])) == -1)
+			return -1;
+		acc = (acc << 6 | (uint32_t)v) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o == PIN_LEN)
+				return -1;
+			out[o++] = (uint8_t)(acc >> bits);
+		}
+	}
+	if (o != PIN_LEN || (acc & ((1u << bits) - 1)) != 0)
+		return -1;
+	memcpy(pin, out, PIN_LEN);
+	return 0;
+}
+
+void
+pin_encode(const uint8_t pin[PIN_LEN], char text[PIN_B64LEN + 1])
+{
+	uint32_t	 acc = 0;
+	size_t		 i, o = 0;
+	int		 bits = 0;
+
+	for (i = 0; i < PIN_LEN; i++) {
+		acc = (acc << 8 | pin[i]) & 0xffffff;
+		bits += 8;
+		while (bits >= 6) {
+			bits -= 6;
+			text[o++] = b64chars[(acc >> bits) & 0x3f];
+		}
+	}
+	/* 256 bits leave 4 over: one more symbol, then one pad */
+	text[o++] = b64chars[(acc << (6 - bits)) & 0x3f];
+	text[o++] = '=';
+	text[o] = '\0';
+}

@@ -1,0 +1,1015 @@
+/*
+ * Copyright (c) 2026 the dnstlsd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The resolver process: forwards the frontend's queries to the upstream
+ * DNS-over-TLS servers over persistent, pipelined libtls connections,
+ * authenticating each server by CA and name, by address, or by SPKI pin,
+ * and fails over between upstreams. It never sees a client address: a
+ * query is an opaque id and a DNS message. Sandboxed: socket() only for
+ * AF_INET/AF_INET6 streams, no open(); the CA bundle came in memory.
+ */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <event2/event.h>
+#include <event2/event_struct.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <tls.h>
+#include <unistd.h>
+
+#include "dns.h"
+#include "dnstlsd.h"
+#include "log.h"
+#include "pin.h"
+
+#define MAX_CONNS		4	/* per upstream */
+#define CONN_INFLIGHT		128	/* queries pipelined on one connection */
+#define CONN_IDLE_MS		8000	/* below Cloudflare's 10 s */
+#define ATTEMPT_MIN_MS		250
+#define ATTEMPT_MAX_MS		1200
+#define BACKOFF_MIN_MS		1000
+#define BACKOFF_MAX_MS		60000
+#define WIRE_MAX		(2 + DNS_MAXMSG)
+
+struct resolver;
+struct upstream;
+
+enum conn_state {
+	CONN_CONNECTING,
+	CONN_HANDSHAKE,
+	CONN_READY
+};
+
+struct conn {
+	struct upstream		*up;
+	int			 fd;
+	struct tls		*tls;
+	enum conn_state		 state;
+	struct event		 rev, wev, idle;
+	uint8_t			*wbuf;
+	size_t			 wlen, wsize;
+	uint8_t			*rbuf;
+	size_t			 rlen;
+	uint64_t		 answers;	/* answered on this connection */
+	struct timespec		 last_rx;
+	TAILQ_HEAD(, rquery)	 inflight;
+	int			 ninflight;
+	TAILQ_ENTRY(conn)	 entry;
+};
+
+enum up_state {
+	UP_UNKNOWN,
+	UP_UP,
+	UP_DOWN
+};
+
+struct upstream {
+	struct resolver		*r;
+	int			 idx;
+	struct conf_upstream	 conf;
+	char			 addr[64];	/* for logs: ADDR@PORT */
+	char			 servername[CONF_NAMELEN];
+	struct tls_config	*tlscfg;
+	TAILQ_HEAD(, conn)	 conns;
+	int			 nconns;
+	enum up_state		 state;
+	int			 failures;
+	struct event		 probe;
+	uint32_t		 srtt_ms;
+	uint64_t		 queries, answers, errors, handshakes;
+};
+
+struct rquery {
+	struct resolver		*r;
+	uint32_t		 fid;		/* the frontend's id */
+	struct dns_query	 q;
+	struct conn		*conn;
+	uint16_t		 upid;		/* id on the upstream connection */
+	uint32_t		 tried;		/* bitmask of upstreams */
+	int			 resent;	/* resent after a server close */
+	struct timespec		 sent;
+	struct event		 deadline, attempt;
+	TAILQ_ENTRY(rquery)	 entry;
+};
+
+struct resolver {
+	struct event_base	*base;
+	struct child_startup	 cs;
+	struct conf_main	 conf;
+	struct imsgbuf		 frontend;
+	struct event		*frontend_rev, *frontend_wev, *parent_ev;
+	struct upstream		 up[CONF_MAX_UPSTREAMS];
+	int			 nup;
+	uint8_t			*ca;
+	size_t			 calen;
+	struct tls_config	*cfg_verify, *cfg_pinned;
+	uint8_t			 buf[WIRE_MAX];
+};
+
+static const struct imsg_rule startup_rules[] = {
+	{ IMSG_STARTUP, sizeof(struct proc_startup),
+	    sizeof(struct proc_startup), 0 },
+	{ IMSG_PEER_SOCKET, 0, 0, 1 },
+	{ IMSG_CA_CHUNK, 1, CA_CHUNK, 0 },
+	{ IMSG_CONF_UPSTREAM, sizeof(struct conf_upstream),
+	    sizeof(struct conf_upstream), 0 },
+	{ IMSG_CONF_MAIN, sizeof(struct conf_main), sizeof(struct conf_main),
+	    0 },
+	{ IMSG_CONF_END, 0, 0, 0 },
+};
+
+static const struct imsg_rule frontend_rules[] = {
+	{ IMSG_QUERY, DNS_HDRLEN, DNS_MAXMSG, 0 },
+};
+
+#define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+static void	 query_dispatch(struct rquery *);
+static void	 conn_fail(struct conn *, const char *, int);
+static void	 conn_flush(struct conn *);
+
+static uint64_t
+elapsed_ms(const struct timespec *since)
+{
+	struct timespec	 now;
+	int64_t		 ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (int64_t)(now.tv_sec - since->tv_sec) * 1000 +
+	    (now.tv_nsec - since->tv_nsec) / 1000000;
+	return ms < 0 ? 0 : (uint64_t)ms;
+}
+
+static void
+ms_to_tv(uint32_t ms, struct timeval *tv)
+{
+	tv->tv_sec = (time_t)(ms / 1000);
+	tv->tv_usec = (suseconds_t)(ms % 1000) * 1000;
+}
+
+/* --- the frontend channel --- */
+
+static void
+frontend_flush(struct resolver *r)
+{
+	int	 rc;
+
+	if (imsg_pending(&r->frontend) == 0)
+		return;
+	if ((rc = imsg_write(&r->frontend)) == -1)
+		fatal("%s: write to the frontend", __func__);
+	if (rc == 0 && !event_pending(r->frontend_wev, EV_WRITE, NULL))
+		event_add(r->frontend_wev, NULL);
+}
+
+static void
+frontend_writable(evutil_socket_t fd, short events, void *arg)
+{
+	frontend_flush(arg);
+}
+
+/* --- queries --- */
+
+static void
+query_detach(struct rquery *rq)
+{
+	struct conn	*c = rq->conn;
+
+	if (c == NULL)
+		return;
+	TAILQ_REMOVE(&c->inflight, rq, entry);
+	c->ninflight--;
+	rq->conn = NULL;
+	event_del(&rq->attempt);
+	if (c->ninflight == 0 && c->state == CONN_READY) {
+		struct timeval	 tv;
+
+		ms_to_tv(CONN_IDLE_MS, &tv);
+		evtimer_add(&c->idle, &tv);
+	}
+}
+
+static void
+query_free(struct rquery *rq)
+{
+	query_detach(rq);
+	event_del(&rq->deadline);
+	event_del(&rq->attempt);
+	free(rq);
+}
+
+static void
+query_reply(struct rquery *rq, uint32_t type, const uint8_t *msg, size_t len)
+{
+	struct resolver	*r = rq->r;
+
+	if (imsg_compose(&r->frontend, type, rq->fid, -1, msg, len) == -1)
+		fatal("%s: imsg_compose", __func__);
+	query_free(rq);
+}
+
+static void
+query_deadline(evutil_socket_t fd, short events, void *arg)
+{
+	struct rquery	*rq = arg;
+	struct resolver	*r = rq->r;
+
+	log_debug("query %u: no answer in time, SERVFAIL", rq->fid);
+	query_reply(rq, IMSG_SERVFAIL, NULL, 0);
+	frontend_flush(r);
+}
+
+static uint32_t
+attempt_ms(const struct upstream *up)
+{
+	uint32_t	 ms;
+
+	if (up->srtt_ms == 0)
+		return ATTEMPT_MAX_MS;
+	ms = up->srtt_ms * 4 + 100;
+	if (ms < ATTEMPT_MIN_MS)
+		ms = ATTEMPT_MIN_MS;
+	return ms > ATTEMPT_MAX_MS ? ATTEMPT_MAX_MS : ms;
+}
+
+/* no answer from this upstream in time: try the next one */
+static void
+query_attempt_timeout(evutil_socket_t fd, short events, void *arg)
+{
+	struct rquery	*rq = arg;
+	struct conn	*c = rq->conn;
+	struct resolver	*r = rq->r;
+
+	if (c != NULL && elapsed_ms(&c->last_rx) >= elapsed_ms(&rq->sent)) {
+		/* nothing at all came back since we asked: silent */
+		conn_fail(c, "no answer, connection silent", 1);
+	} else {
+		query_detach(rq);
+		query_dispatch(rq);
+	}
+	frontend_flush(r);
+}
+
+static int
+upid_in_use(const struct conn *c, uint16_t id)
+{
+	const struct rquery	*rq;
+
+	TAILQ_FOREACH(rq, &c->inflight, entry)
+		if (rq->upid == id)
+			return 1;
+	return 0;
+}
+
+static int
+conn_append(struct conn *c, const uint8_t *data, size_t len)
+{
+	uint8_t	*p;
+	size_t	 size;
+
+	if (len > SIZE_MAX / 2 - c->wlen)
+		return -1;
+	if (c->wlen + len > c->wsize) {
+		size = c->wsize == 0 ? 4096 : c->wsize;
+		while (size < c->wlen + len)
+			size *= 2;
+		if ((p = realloc(c->wbuf, size)) == NULL)
+			return -1;
+		c->wbuf = p;
+		c->wsize = size;
+	}
+	memcpy(c->wbuf + c->wlen, data, len);
+	c->wlen += len;
+	return 0;
+}
+
+static int
+query_send(struct rquery *rq, struct conn *c)
+{
+	struct resolver	*r = rq->r;
+	struct timeval	 tv;
+	size_t		 len;
+	uint16_t	 id;
+
+	do {
+		id = (uint16_t)arc4random_uniform(65536);
+	} while (upid_in_use(c, id));
+	len = dns_build_query(&rq->q, id, DNS_PAD_BLOCK, r->buf + 2,
+	    sizeof(r->buf) - 2);
+	if (len == 0)
+		return -1;
+	r->buf[0] = (uint8_t)(len >> 8);
+	r->buf[1] = (uint8_t)len;
+	if (conn_append(c, r->buf, len + 2) == -1)
+		return -1;
+	rq->upid = id;
+	rq->conn = c;
+	TAILQ_INSERT_TAIL(&c->inflight, rq, entry);
+	c->ninflight++;
+	evtimer_del(&c->idle);
+	clock_gettime(CLOCK_MONOTONIC, &rq->sent);
+	c->up->queries++;
+	ms_to_tv(attempt_ms(c->up), &tv);
+	evtimer_assign(&rq->attempt, r->base, query_attempt_timeout, rq);
+	evtimer_add(&rq->attempt, &tv);
+	if (c->state == CONN_READY)
+		conn_flush(c);
+	return 0;
+}
+
+/* --- upstream health --- */
+
+static void
+upstream_failed(struct upstream *up, const char *why)
+{
+	struct timeval	 tv;
+	uint32_t	 ms;
+	int		 shift;
+
+	up->errors++;
+	up->failures++;
+	shift = up->failures > 7 ? 6 : up->failures - 1;
+	ms = (uint32_t)BACKOFF_MIN_MS << shift;
+	if (ms > BACKOFF_MAX_MS)
+		ms = BACKOFF_MAX_MS;
+	ms += arc4random_uniform(ms / 4 + 1);	/* jitter */
+	if (up->state != UP_DOWN)
+		log_warnx("upstream %s down: %s", up->addr, why);
+	up->state = UP_DOWN;
+	ms_to_tv(ms, &tv);
+	evtimer_add(&up->probe, &tv);
+}
+
+static void
+upstream_ok(struct upstream *up)
+{
+	if (up->state == UP_DOWN)
+		log_info("upstream %s up", up->addr);
+	up->state = UP_UP;
+	up->failures = 0;
+	evtimer_del(&up->probe);
+}
+
+/* --- connections --- */
+
+static void
+conn_free(struct conn *c)
+{
+	struct upstream	*up = c->up;
+
+	event_del(&c->rev);
+	event_del(&c->wev);
+	evtimer_del(&c->idle);
+	if (c->tls != NULL) {
+		(void)tls_close(c->tls);
+		tls_free(c->tls);
+	}
+	if (c->fd != -1)
+		close(c->fd);
+	TAILQ_REMOVE(&up->conns, c, entry);
+	up->nconns--;
+	free(c->wbuf);
+	free(c->rbuf);
+	free(c);
+}
+
+/*
+ * The connection is unusable. Its queries go elsewhere: to the next
+ * upstream when this one failed, or once more to the same upstream when
+ * the server merely closed a connection that had been working.
+ */
+static void
+conn_fail(struct conn *c, const char *why, int upstream_fault)
+{
+	struct upstream	*up = c->up;
+	struct rquery	*rq;
+	TAILQ_HEAD(, rquery) orphans;
+
+	if (upstream_fault)
+		upstream_failed(up, why);
+	else
+		log_debug("upstream %s: connection closed: %s", up->addr, why);
+	TAILQ_INIT(&orphans);
+	while ((rq = TAILQ_FIRST(&c->inflight)) != NULL) {
+		query_detach(rq);
+		if (upstream_fault || rq->resent)
+			rq->tried |= 1U << up->idx;
+		else
+			rq->resent = 1;
+		TAILQ_INSERT_TAIL(&orphans, rq, entry);
+	}
+	conn_free(c);
+	while ((rq = TAILQ_FIRST(&orphans)) != NULL) {
+		TAILQ_REMOVE(&orphans, rq, entry);
+		query_dispatch(rq);
+	}
+}
+
+static void
+conn_idle(evutil_socket_t fd, short events, void *arg)
+{
+	struct conn	*c = arg;
+
+	if (c->ninflight == 0 && c->wlen == 0)
+		conn_free(c);
+}
+
+static void
+conn_want_write(struct conn *c)
+{
+	if (!event_pending(&c->wev, EV_WRITE, NULL))
+		event_add(&c->wev, NULL);
+}
+
+static void
+conn_flush(struct conn *c)
+{
+	ssize_t	 n;
+
+	while (c->wlen > 0) {
+		n = tls_write(c->tls, c->wbuf, c->wlen);
+		if (n == TLS_WANT_POLLOUT) {
+			conn_want_write(c);
+			return;
+		}
+		if (n == TLS_WANT_POLLIN)
+			return;		/* the read event calls us again */
+		if (n < 0) {
+			conn_fail(c, tls_error(c->tls), 1);
+			return;
+		}
+		memmove(c->wbuf, c->wbuf + n, c->wlen - (size_t)n);
+		c->wlen -= (size_t)n;
+	}
+}
+
+static void
+handle_answer(struct conn *c, const uint8_t *msg, size_t len)
+{
+	struct upstream		*up = c->up;
+	struct dns_question	 q;
+	struct rquery		*rq;
+	uint64_t		 rtt;
+	uint16_t		 id;
+
+	if (dns_answer_peek(msg, len, &id, &q) == -1) {
+		log_debug("upstream %s: malformed answer ignored", up->addr);
+		return;
+	}
+	TAILQ_FOREACH(rq, &c->inflight, entry)
+		if (rq->upid == id)
+			break;
+	if (rq == NULL || !dns_question_equal(&rq->q.q, &q)) {
+		log_debug("upstream %s: answer to no query of ours (id %u)",
+		    up->addr, id);
+		return;
+	}
+	rtt = elapsed_ms(&rq->sent);
+	if (rtt > 60000)
+		rtt = 60000;
+	/* smoothed like TCP's: 7/8 old, 1/8 new */
+	up->srtt_ms = up->srtt_ms == 0 ? (uint32_t)rtt + 1 :
+	    (uint32_t)((up->srtt_ms * 7 + rtt) / 8) + 1;
+	up->answers++;
+	c->answers++;
+	upstream_ok(up);
+	query_reply(rq, IMSG_ANSWER, msg, len);
+}
+
+static void
+conn_read(struct conn *c)
+{
+	ssize_t	 n;
+	size_t	 mlen, off;
+
+	for (;;) {
+		n = tls_read(c->tls, c->rbuf + c->rlen, WIRE_MAX - c->rlen);
+		if (n == TLS_WANT_POLLIN)
+			break;
+		if (n == TLS_WANT_POLLOUT) {
+			conn_want_write(c);
+			break;
+		}
+		if (n < 0) {
+			conn_fail(c, tls_error(c->tls), c->answers == 0);
+			return;
+		}
+		if (n == 0) {
+			conn_fail(c, "closed by the server", c->answers == 0 &&
+			    c->ninflight > 0);
+			return;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &c->last_rx);
+		c->rlen += (size_t)n;
+		off = 0;
+		while (c->rlen - off >= 2) {
+			mlen = (size_t)c->rbuf[off] << 8 | c->rbuf[off + 1];
+			if (mlen < DNS_HDRLEN) {
+				conn_fail(c, "bad message length", 1);
+				return;
+			}
+			if (c->rlen - off < 2 + mlen)
+				break;
+			handle_answer(c, c->rbuf + off + 2, mlen);
+			off += 2 + mlen;
+		}
+		memmove(c->rbuf, c->rbuf + off, c->rlen - off);
+		c->rlen -= off;
+	}
+	if (c->ninflight == 0 && c->wlen == 0 && !evtimer_pending(&c->idle,
+	    NULL)) {
+		struct timeval	 tv;
+
+		ms_to_tv(CONN_IDLE_MS, &tv);
+		evtimer_add(&c->idle, &tv);
+	}
+	conn_flush(c);
+}
+
+static int
+conn_check_pins(struct conn *c)
+{
+	struct upstream	*up = c->up;
+	uint8_t		 seen[8][PIN_LEN];
+	char		 b64[PIN_B64LEN + 1];
+	const uint8_t	*pem;
+	size_t		 len;
+	int		 n;
+
+	if (up->conf.npins == 0)
+		return 0;
+	if ((pem = tls_peer_cert_chain_pem(c->tls, &len)) == NULL ||
+	    (n = pin_chain_spki(pem, len, seen, 8)) <= 0) {
+		log_warnx("upstream %s: no certificate chain to check pins",
+		    up->addr);
+		return -1;
+	}
+	if (pin_match((const uint8_t (*)[PIN_LEN])seen, n,
+	    (const uint8_t (*)[PIN_LEN])up->conf.pins, up->conf.npins))
+		return 0;
+	pin_encode(seen[0], b64);
+	log_warnx("upstream %s: pin mismatch: server presented "
+	    "pin-sha256 \"%s\"", up->addr, b64);
+	return -1;
+}
+
+static void
+conn_handshake(struct conn *c)
+{
+	int	 rc;
+
+	rc = tls_handshake(c->tls);
+	if (rc == TLS_WANT_POLLOUT) {
+		conn_want_write(c);
+		return;
+	}
+	if (rc == TLS_WANT_POLLIN)
+		return;
+	if (rc == -1) {
+		log_warnx("upstream %s: TLS handshake failed: %s", c->up->addr,
+		    tls_error(c->tls));
+		conn_fail(c, "TLS handshake failed", 1);
+		return;
+	}
+	if (conn_check_pins(c) == -1) {
+		conn_fail(c, "authentication failed (pin)", 1);
+		return;
+	}
+	c->state = CONN_READY;
+	c->up->handshakes++;
+	clock_gettime(CLOCK_MONOTONIC, &c->last_rx);
+	log_debug("upstream %s: connected, %s %s", c->up->addr,
+	    tls_conn_version(c->tls), tls_conn_cipher(c->tls));
+	upstream_ok(c->up);
+	if (c->ninflight == 0) {
+		struct timeval	 tv;
+
+		ms_to_tv(CONN_IDLE_MS, &tv);
+		evtimer_add(&c->idle, &tv);
+	}
+	conn_flush(c);
+}
+
+static void
+conn_connected(struct conn *c)
+{
+	struct upstream	*up = c->up;
+	socklen_t	 len = sizeof(int);
+	int		 err = 0;
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	if (err != 0) {
+		errno = err;
+		log_warn("upstream %s: connect", up->addr);
+		conn_fail(c, "connect failed", 1);
+		return;
+	}
+	if ((c->tls = tls_client()) == NULL)
+		fatal("%s: tls_client", __func__);
+	if (tls_configure(c->tls, up->tlscfg) == -1 ||
+	    tls_connect_socket(c->tls, c->fd, up->servername) == -1) {
+		log_warnx("upstream %s: %s", up->addr, tls_error(c->tls));
+		conn_fail(c, "TLS setup failed", 1);
+		return;
+	}
+	c->state = CONN_HANDSHAKE;
+	event_add(&c->rev, NULL);
+	conn_handshake(c);
+}
+
+static void
+conn_readable(evutil_socket_t fd, short events, void *arg)
+{
+	struct conn	*c = arg;
+
+	if (c->state == CONN_HANDSHAKE)
+		conn_handshake(c);
+	else if (c->state == CONN_READY)
+		conn_read(c);
+	frontend_flush(c->up->r);
+}
+
+static void
+conn_writable(evutil_socket_t fd, short events, void *arg)
+{
+	struct conn	*c = arg;
+	struct resolver	*r = c->up->r;
+
+	switch (c->state) {
+	case CONN_CONNECTING:
+		conn_connected(c);
+		break;
+	case CONN_HANDSHAKE:
+		conn_handshake(c);
+		break;
+	case CONN_READY:
+		conn_flush(c);
+		break;
+	}
+	frontend_flush(r);
+}
+
+static struct conn *
+conn_open(struct upstream *up)
+{
+	struct resolver	*r = up->r;
+	struct conn	*c;
+	int		 on = 1;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->rbuf = malloc(WIRE_MAX)) == NULL) {
+		free(c);
+		log_warn("%s", __func__);
+		return NULL;
+	}
+	c->up = up;
+	TAILQ_INIT(&c->inflight);
+	c->fd = socket(up->conf.ss.ss_family,
+	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd == -1) {
+		log_warn("upstream %s: socket", up->addr);
+		free(c->rbuf);
+		free(c);
+		return NULL;
+	}
+	/* no Nagle: a query must leave at once, not wait for an ACK */
+	(void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	event_assign(&c->rev, r->base, c->fd, EV_READ | EV_PERSIST,
+	    conn_readable, c);
+	event_assign(&c->wev, r->base, c->fd, EV_WRITE, conn_writable, c);
+	evtimer_assign(&c->idle, r->base, conn_idle, c);
+	TAILQ_INSERT_TAIL(&up->conns, c, entry);
+	up->nconns++;
+	c->state = CONN_CONNECTING;
+	if (connect(c->fd, (struct sockaddr *)&up->conf.ss, up->conf.sslen)
+	    == -1 && errno != EINPROGRESS) {
+		log_warn("upstream %s: connect", up->addr);
+		conn_free(c);
+		upstream_failed(up, "connect failed");
+		return NULL;
+	}
+	conn_want_write(c);
+	return c;
+}
+
+/* a connection with room, or a new one */
+static struct conn *
+conn_for(struct upstream *up)
+{
+	struct conn	*c, *best = NULL;
+
+	TAILQ_FOREACH(c, &up->conns, entry) {
+		if (c->ninflight < CONN_INFLIGHT)
+			return c;
+		if (best == NULL || c->ninflight < best->ninflight)
+			best = c;
+	}
+	if (up->nconns < MAX_CONNS && (c = conn_open(up)) != NULL)
+		return c;
+	return best;
+}
+
+/* --- choosing an upstream --- */
+
+static struct upstream *
+choose_upstream(struct resolver *r, struct rquery *rq)
+{
+	int	 i;
+
+	/* every upstream tried: start a new round until the deadline */
+	if ((rq->tried & ((1U << r->nup) - 1)) == (1U << r->nup) - 1)
+		rq->tried = 0;
+	for (i = 0; i < r->nup; i++)
+		if (!(rq->tried & (1U << i)) && r->up[i].state != UP_DOWN)
+			return &r->up[i];
+	/* all down: keep trying them in order rather than give up */
+	for (i = 0; i < r->nup; i++)
+		if (!(rq->tried & (1U << i)))
+			return &r->up[i];
+	return NULL;
+}
+
+static void
+query_dispatch(struct rquery *rq)
+{
+	struct resolver	*r = rq->r;
+	struct upstream	*up;
+	struct conn	*c;
+	int		 n;
+
+	for (n = 0; n <= r->nup; n++) {
+		if ((up = choose_upstream(r, rq)) == NULL)
+			break;
+		if ((c = conn_for(up)) != NULL && query_send(rq, c) == 0)
+			return;
+		rq->tried |= 1U << up->idx;
+	}
+	query_reply(rq, IMSG_SERVFAIL, NULL, 0);
+}
+
+static void
+handle_query(struct resolver *r, uint32_t fid, const uint8_t *msg,
+    size_t len)
+{
+	struct rquery	*rq;
+	struct timeval	 tv;
+	int		 rcode;
+
+	if ((rq = calloc(1, sizeof(*rq))) == NULL) {
+		if (imsg_compose(&r->frontend, IMSG_SERVFAIL, fid, -1, NULL,
+		    0) == -1)
+			fatal("%s: imsg_compose", __func__);
+		return;
+	}
+	/* the frontend built this query: anything else is a violation */
+	if (dns_query_parse(msg, len, &rq->q, &rcode) != DNS_ACCEPT)
+		fatalx("protocol violation by the frontend: invalid query");
+	rq->r = r;
+	rq->fid = fid;
+	evtimer_assign(&rq->deadline, r->base, query_deadline, rq);
+	evtimer_assign(&rq->attempt, r->base, query_attempt_timeout, rq);
+	ms_to_tv(RESOLVE_TIMEOUT_MS, &tv);
+	evtimer_add(&rq->deadline, &tv);
+	query_dispatch(rq);
+}
+
+static void
+frontend_dispatch(evutil_socket_t fd, short events, void *arg)
+{
+	struct resolver	*r = arg;
+	struct imsg	 imsg;
+	ssize_t		 n;
+	int		 rc;
+
+	if ((n = imsg_read(&r->frontend)) == -1) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		fatal("%s: read from the frontend", __func__);
+	}
+	if (n == 0)
+		fatalx("the frontend closed its channel");
+	while ((rc = imsg_get(&r->frontend, &imsg)) == 1) {
+		imsg_fatal_check(&imsg, frontend_rules, NELEMS(frontend_rules),
+		    "frontend");
+		handle_query(r, imsg.hdr.peerid, imsg.data, imsg.datalen);
+	}
+	if (rc == -1)
+		fatalx("protocol violation by the frontend: bad frame");
+	frontend_flush(r);
+}
+
+static void
+upstream_probe(evutil_socket_t fd, short events, void *arg)
+{
+	struct upstream	*up = arg;
+
+	/* a fresh connection: its handshake tells whether it is back */
+	if (up->nconns == 0)
+		(void)conn_open(up);
+}
+
+/* --- start-up --- */
+
+static struct tls_config *
+make_tls_config(struct resolver *r, int verify)
+{
+	struct tls_config	*cfg;
+	uint32_t		 protocols;
+
+	if ((cfg = tls_config_new()) == NULL)
+		fatal("%s: tls_config_new", __func__);
+	if (tls_config_parse_protocols(&protocols, "tlsv1.2,tlsv1.3") == -1 ||
+	    tls_config_set_protocols(cfg, protocols) == -1)
+		fatalx("%s: %s", __func__, tls_config_error(cfg));
+	if (verify) {
+		if (r->calen == 0)
+			fatalx("no CA bundle to verify upstreams with");
+		if (tls_config_set_ca_mem(cfg, r->ca, r->calen) == -1)
+			fatalx("CA bundle: %s", tls_config_error(cfg));
+	} else {
+		/* out-of-band key pinned profile (RFC 7858 4.2): pins decide */
+		tls_config_insecure_noverifycert(cfg);
+		tls_config_insecure_noverifyname(cfg);
+	}
+	return cfg;
+}
+
+static void
+add_upstream(struct resolver *r, const struct conf_upstream *cu)
+{
+	struct upstream	*up;
+	char		 addr[INET6_ADDRSTRLEN];
+
+	if (r->nup == CONF_MAX_UPSTREAMS)
+		fatalx("protocol violation by the parent: too many upstreams");
+	if ((cu->ss.ss_family != AF_INET && cu->ss.ss_family != AF_INET6) ||
+	    cu->sslen > sizeof(cu->ss) || cu->npins < 0 ||
+	    cu->npins > CONF_MAX_PINS ||
+	    memchr(cu->name, '\0', sizeof(cu->name)) == NULL)
+		fatalx("protocol violation by the parent: bad upstream");
+	up = &r->up[r->nup];
+	up->r = r;
+	up->idx = r->nup++;
+	up->conf = *cu;
+	TAILQ_INIT(&up->conns);
+	conf_addr_str(&cu->ss, addr, sizeof(addr));
+	snprintf(up->addr, sizeof(up->addr), "%s@%u", addr,
+	    conf_addr_port(&cu->ss));
+	/* a name is verified against the chain; else the address (IP SAN) */
+	snprintf(up->servername, sizeof(up->servername), "%s",
+	    cu->name[0] != '\0' ? cu->name : addr);
+}
+
+static void
+receive_startup(struct resolver *r)
+{
+	struct imsg		 imsg;
+	struct conf_upstream	 cu;
+	uint8_t			*p;
+	int			 have_peer = 0;
+
+	for (;;) {
+		child_get_startup(&r->cs, &imsg);
+		imsg_fatal_check(&imsg, startup_rules, NELEMS(startup_rules),
+		    "parent");
+		switch (imsg.hdr.type) {
+		case IMSG_STARTUP:
+			memcpy(&r->cs.info, imsg.data, sizeof(r->cs.info));
+			break;
+		case IMSG_PEER_SOCKET:
+			if (have_peer++)
+				fatalx("protocol violation by the parent");
+			if (imsgbuf_init(&r->frontend, imsg.fd) == -1)
+				fatal("%s: imsgbuf_init", __func__);
+			break;
+		case IMSG_CA_CHUNK:
+			if (imsg.datalen > CA_MAXSIZE - r->calen)
+				fatalx("protocol violation by the parent: CA "
+				    "too large");
+			if ((p = realloc(r->ca, r->calen + imsg.datalen)) ==
+			    NULL)
+				fatal("%s", __func__);
+			memcpy(p + r->calen, imsg.data, imsg.datalen);
+			r->ca = p;
+			r->calen += imsg.datalen;
+			break;
+		case IMSG_CONF_UPSTREAM:
+			memcpy(&cu, imsg.data, sizeof(cu));
+			add_upstream(r, &cu);
+			break;
+		case IMSG_CONF_MAIN:
+			memcpy(&r->conf, imsg.data, sizeof(r->conf));
+			break;
+		case IMSG_CONF_END:
+			if (!have_peer || r->nup == 0 || r->cs.info.uid == 0)
+				fatalx("incomplete start-up from the parent");
+			return;
+		}
+	}
+}
+
+static void
+configure_upstreams(struct resolver *r)
+{
+	struct upstream	*up;
+	int		 i;
+
+	for (i = 0; i < r->nup; i++) {
+		up = &r->up[i];
+		if (up->conf.npins > 0 && up->conf.name[0] == '\0') {
+			if (r->cfg_pinned == NULL)
+				r->cfg_pinned = make_tls_config(r, 0);
+			up->tlscfg = r->cfg_pinned;
+		} else {
+			if (r->cfg_verify == NULL)
+				r->cfg_verify = make_tls_config(r, 1);
+			up->tlscfg = r->cfg_verify;
+		}
+	}
+}
+
+static void
+parent_dispatch(evutil_socket_t fd, short events, void *arg)
+{
+	struct resolver	*r = arg;
+	struct imsg	 imsg;
+	ssize_t		 n;
+
+	if ((n = imsg_read(&r->cs.parent)) == -1) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		fatal("%s: read from the parent", __func__);
+	}
+	if (n == 0)
+		fatalx("the parent is gone");
+	if (imsg_get(&r->cs.parent, &imsg) != 0)
+		fatalx("protocol violation by the parent");
+}
+
+void
+resolver_main(void)
+{
+	struct resolver	*r;
+	int		 i;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		fatal("%s", __func__);
+	child_init(PROC_RESOLVER, &r->cs);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	/* before the sandbox: OpenSSL reads its configuration here */
+	if (tls_init() == -1)
+		fatalx("tls_init");
+
+	receive_startup(r);
+	configure_upstreams(r);
+	if ((r->base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	child_enter_sandbox(PROC_RESOLVER, &r->cs);
+
+	set_nonblock(r->cs.parent.fd);
+	set_nonblock(r->frontend.fd);
+	r->parent_ev = event_new(r->base, r->cs.parent.fd,
+	    EV_READ | EV_PERSIST, parent_dispatch, r);
+	r->frontend_rev = event_new(r->base, r->frontend.fd,
+	    EV_READ | EV_PERSIST, frontend_dispatch, r);
+	r->frontend_wev = event_new(r->base, r->frontend.fd, EV_WRITE,
+	    frontend_writable, r);
+	if (r->parent_ev == NULL || r->frontend_rev == NULL ||
+	    r->frontend_wev == NULL || event_add(r->parent_ev, NULL) == -1 ||
+	    event_add(r->frontend_rev, NULL) == -1)
+		fatalx("%s: event setup", __func__);
+	for (i = 0; i < r->nup; i++) {
+		evtimer_assign(&r->up[i].probe, r->base, upstream_probe,
+		    &r->up[i]);
+		/* warm: the first client query should not pay a handshake */
+		(void)conn_open(&r->up[i]);
+	}
+	log_debug("forwarding to %d upstreams", r->nup);
+	event_base_dispatch(r->base);
+	fatalx("event loop ended");
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# make check: unit tests, the OpenBSD sandbox syntax check and the
+# end-to-end regress suite; ends with one summary line counting all.
+# Copyright (c) 2026 the dnstlsd authors. ISC license, see LICENSE.
+set -u
+cd "$(dirname "$0")/.."
+passed=0 failed=0
+
+count() {	# count LOGFILE: add the "N passed, N failed" line of a runner
+	local line p f
+	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+	p=$(printf '%s\n' "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/')
+	f=$(printf '%s\n' "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	if [ -z "$line" ]; then
+		failed=$((failed + 1))
+		echo "check: $1 printed no summary: counted as one failure"
+		return
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+echo "== unit tests"
+build/unittest 2>&1 | tee "$log/unit"
+count "$log/unit"
+
+echo "== openbsd sandbox syntax check"
+if make -s openbsd-check; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+fi
+
+echo "== regress (end to end, as root, in network namespaces)"
+bash regress/run 2>&1 | tee "$log/regress"
+count "$log/regress"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,1153 @@
+/*
+ * Copyright (c) 2026 the dnstlsd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Unit tests of the DNS wire code: the cursor, the query checks, and the
+ * rewrites, on packets built by hand below so every byte is known.
+ */
+
+#include <stdint.h>
+#include <string.h>
+
+#include "dns.h"
+#include "test.h"
+
+#define RCODE_BADVERS	16
+#define TYPE_A		1
+#define TYPE_TXT	16
+#define TYPE_TSIG	250
+#define CLASS_CH	3
+#define OPT_DO		0x8000
+#define OPT_EDE		15
+#define PTR_QNAME	0xc00c
+
+struct pkt {
+	uint8_t	 b[4096];
+	size_t	 len;
+};
+
+static void
+put8(struct pkt *p, unsigned int v)
+{
+	if (p->len < sizeof(p->b))
+		p->b[p->len++] = (uint8_t)v;
+}
+
+static void
+put16(struct pkt *p, unsigned int v)
+{
+	put8(p, (v >> 8) & 0xff);
+	put8(p, v & 0xff);
+}
+
+static void
+put32(struct pkt *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p, v & 0xffff);
+}
+
+static void
+putbytes(struct pkt *p, const void *v, size_t n)
+{
+	const uint8_t	*s = v;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		put8(p, s[i]);
+}
+
+/* "www.example.com" in wire form; "" is the root */
+static void
+putname(struct pkt *p, const char *name)
+{
+	const char	*dot;
+	size_t		 n;
+
+	while (*name != '\0') {
+		dot = strchr(name, '.');
+		n = dot != NULL ? (size_t)(dot - name) : strlen(name);
+		put8(p, (unsigned int)n);
+		putbytes(p, name, n);
+		name += n;
+		if (*name == '.')
+			name++;
+	}
+	put8(p, 0);
+}
+
+static void
+header(struct pkt *p, unsigned int id, unsigned int flags, unsigned int qd,
+    unsigned int an, unsigned int ns, unsigned int ar)
+{
+	p->len = 0;
+	put16(p, id);
+	put16(p, flags);
+	put16(p, qd);
+	put16(p, an);
+	put16(p, ns);
+	put16(p, ar);
+}
+
+static void
+question(struct pkt *p, const char *name, unsigned int type,
+    unsigned int class)
+{
+	putname(p, name);
+	put16(p, type);
+	put16(p, class);
+}
+
+static void
+opt(struct pkt *p, unsigned int udp, uint32_t ttl, const void *rdata,
+    size_t rdlen)
+{
+	put8(p, 0);
+	put16(p, DNS_TYPE_OPT);
+	put16(p, udp);
+	put32(p, ttl);
+	put16(p, (unsigned int)rdlen);
+	putbytes(p, rdata, rdlen);
+}
+
+/* an A record whose owner is a pointer to the question name */
+static void
+rr_a(struct pkt *p, uint32_t addr)
+{
+	put16(p, PTR_QNAME);
+	put16(p, TYPE_A);
+	put16(p, DNS_CLASS_IN);
+	put32(p, 300);
+	put16(p, 4);
+	put32(p, addr);
+}
+
+static void
+plain_query(struct pkt *p, unsigned int id, const char *name,
+    unsigned int type)
+{
+	header(p, id, DNS_FLAG_RD, 1, 0, 0, 0);
+	question(p, name, type, DNS_CLASS_IN);
+}
+
+static void
+edns_query(struct pkt *p, unsigned int id, const char *name, unsigned int udp,
+    uint32_t ttl)
+{
+	header(p, id, DNS_FLAG_RD, 1, 0, 0, 1);
+	question(p, name, TYPE_A, DNS_CLASS_IN);
+	opt(p, udp, ttl, NULL, 0);
+}
+
+static enum dns_verdict
+parse(const struct pkt *p, struct dns_query *q, int *rcode)
+{
+	return dns_query_parse(p->b, p->len, q, rcode);
+}
+
+/* a query that must be answered with the given rcode */
+static int
+rejected(const struct pkt *p, int want)
+{
+	struct dns_query	 q;
+	int			 rcode;
+
+	return parse(p, &q, &rcode) == DNS_REJECT && rcode == want;
+}
+
+static unsigned int
+get16(const uint8_t *b, size_t off)
+{
+	return (unsigned int)b[off] << 8 | b[off + 1];
+}
+
+static uint32_t
+get32(const uint8_t *b, size_t off)
+{
+	return (uint32_t)get16(b, off) << 16 | get16(b, off + 2);
+}
+
+static void
+accepted_query(const char *name, struct dns_query *q)
+{
+	struct pkt	 p;
+	int		 rcode;
+
+	plain_query(&p, 0x1234, name, TYPE_A);
+	CHECK(parse(&p, q, &rcode) == DNS_ACCEPT);
+}
+
+/* upstream answer to name/A: header, question, n A records */
+static void
+answer_a(struct pkt *p, unsigned int id, const char *name, unsigned int n,
+    unsigned int ar)
+{
+	unsigned int	 i;
+
+	header(p, id, DNS_FLAG_QR | DNS_FLAG_RD | DNS_FLAG_RA, 1, n, 0, ar);
+	question(p, name, TYPE_A, DNS_CLASS_IN);
+	for (i = 0; i < n; i++)
+		rr_a(p, 0xc0000200 + i);
+}
+
+/*
+ * The cursor.
+ */
+
+static void
+t_wire_sticky(void)
+{
+	const uint8_t	 b[] = { 1, 2, 3 };
+	struct wire	 w;
+
+	wire_init(&w, b, sizeof(b));
+	CHECK(wire_u16(&w) == 0x0102);
+	CHECK(wire_ok(&w) && wire_left(&w) == 1);
+	CHECK(wire_u16(&w) == 0);
+	CHECK(!wire_ok(&w));
+	/* one byte is still there, but the error sticks */
+	CHECK(wire_u8(&w) == 0);
+	CHECK(wire_u32(&w) == 0);
+	CHECK(wire_left(&w) == 0);
+	wire_skip(&w, 0);
+	CHECK(!wire_ok(&w));
+}
+
+static void
+t_wire_bytes_zero_on_error(void)
+{
+	const uint8_t	 b[] = { 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
+	uint8_t		 out[4];
+	struct wire	 w;
+
+	wire_init(&w, b, sizeof(b));
+	wire_bytes(&w, out, 4);
+	CHECK(wire_ok(&w) && out[0] == 0xaa && out[3] == 0xdd);
+	memset(out, 0x55, sizeof(out));
+	wire_bytes(&w, out, 4);
+	CHECK(!wire_ok(&w));
+	CHECK(out[0] == 0 && out[1] == 0 && out[2] == 0 && out[3] == 0);
+	CHECK(wire_u32(&(struct wire){ b, 4, 0, 0 }) == 0xaabbccdd);
+}
+
+static void
+t_wire_skip_name(void)
+{
+	struct pkt	 p;
+	struct wire	 w;
+	size_t		 at;
+
+	header(&p, 1, 0, 0, 0, 0, 0);
+	putname(&p, "a.example");
+	at = p.len;
+	put8(&p, 3);
+	putbytes(&p, "www", 3);
+	put16(&p, PTR_QNAME);
+
+	wire_init(&w, p.b, p.len);
+	wire_skip(&w, at);
+	wire_skip_name(&w);
+	CHECK(wire_ok(&w) && wire_left(&w) == 0);
+
+	/* a pointer into the header */
+	p.b[p.len - 1] = 0x05;
+	wire_init(&w, p.b, p.len);
+	wire_skip(&w, at);
+	wire_skip_name(&w);
+	CHECK(!wire_ok(&w));
+
+	/* a pointer to the name itself loops */
+	p.b[p.len - 1] = (uint8_t)at;
+	wire_init(&w, p.b, p.len);
+	wire_skip(&w, at);
+	wire_skip_name(&w);
+	CHECK(!wire_ok(&w));
+
+	/* reserved label types 0x40 and 0x80 */
+	p.b[at] = 0x41;
+	wire_init(&w, p.b, p.len);
+	wire_skip(&w, at);
+	wire_skip_name(&w);
+	CHECK(!wire_ok(&w));
+}
+
+static void
+t_wire_name(void)
+{
+	uint8_t		 name[DNS_MAXNAME], b[300];
+	struct wire	 w;
+	size_t		 len, i;
+
+	wire_init(&w, (const uint8_t *)"\3foo\3bar\0", 9);
+	wire_name(&w, name, &len);
+	CHECK(wire_ok(&w) && len == 9 && memcmp(name, "\3foo\3bar", 9) == 0);
+
+	wire_init(&w, (const uint8_t *)"\3foo\xc0\x0c", 6);
+	wire_name(&w, name, &len);
+	CHECK(!wire_ok(&w) && len == 0);
+
+	/* 4 labels of 63 make a 257-byte name: one too many */
+	for (i = 0; i < 256; i += 64) {
+		b[i] = 63;
+		memset(b + i + 1, 'x', 63);
+	}
+	b[256] = 0;
+	wire_init(&w, b, 257);
+	wire_name(&w, name, &len);
+	CHECK(!wire_ok(&w));
+	/* 3 labels of 63 and one of 61: exactly 255 */
+	b[192] = 61;
+	b[254] = 0;
+	wire_init(&w, b, 255);
+	wire_name(&w, name, &len);
+	CHECK(wire_ok(&w) && len == 255);
+}
+
+/*
+ * Query validation.
+ */
+
+static void
+t_query_plain(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	int			 rcode;
+
+	plain_query(&p, 0xbeef, "Example.COM", TYPE_A);
+	CHECK(parse(&p, &q, &rcode) == DNS_ACCEPT);
+	CHECK(q.id == 0xbeef && q.flags == DNS_FLAG_RD);
+	CHECK(q.has_question && !q.edns);
+	CHECK(q.q.qname_len == 13 && memcmp(q.q.qname, "\7Example\3COM", 13) == 0);
+	CHECK(q.q.qtype == TYPE_A && q.q.qclass == DNS_CLASS_IN);
+}
+
+static void
+t_query_drop(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	int			 rcode;
+
+	plain_query(&p, 7, "example.com", TYPE_A);
+	CHECK(dns_query_parse(p.b, 11, &q, &rcode) == DNS_DROP);
+	CHECK(dns_query_parse(p.b, 0, &q, &rcode) == DNS_DROP);
+	/* an answer is never answered */
+	p.b[2] |= 0x80;
+	CHECK(parse(&p, &q, &rcode) == DNS_DROP);
+	/* a bare header is answerable */
+	plain_query(&p, 7, "example.com", TYPE_A);
+	CHECK(dns_query_parse(p.b, 12, &q, &rcode) == DNS_REJECT);
+	CHECK(rcode == DNS_RCODE_FORMERR && q.id == 7 && !q.has_question);
+}
+
+static void
+t_query_opcode(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	int			 rcode;
+
+	header(&p, 0x4242, 5 << 11 | DNS_FLAG_RD, 1, 0, 0, 0);	/* UPDATE */
+	question(&p, "example.com", DNS_TYPE_SOA, DNS_CLASS_IN);
+	CHECK(parse(&p, &q, &rcode) == DNS_REJECT);
+	CHECK(rcode == DNS_RCODE_NOTIMPL);
+	CHECK(q.id == 0x4242 && DNS_OPCODE(q.flags) == 5);
+}
+
+static void
+t_query_counts(void)
+{
+	struct pkt	 p;
+
+	header(&p, 1, 0, 0, 0, 0, 0);
+	CHECK(rejected(&p, DNS_RCODE_FORMERR));
+	header(&p, 1, 0, 2, 0, 0, 0);
+	question(&p, "a.example", TYPE_A, DNS_CLASS_IN);
+	question(&p, "b.example", TYPE_A, DNS_CLASS_IN);
+	CHECK(rejected(&p, DNS_RCODE_FORMERR));
+	header(&p, 1, 0, 1, 1, 0, 0);
+	question(&p, "a.example", TYPE_A, DNS_CLASS_IN);
+	rr_a(&p, 1);
+	CHECK(rejected(&p, DNS_RCODE_FORMERR));
+	p.b[7] = 0;
+	p.b[9] = 1;	/* the same record as authority */
+	CHECK(rejected(&p, DNS_RCODE_FORMERR));
+}
+
+static void
+t_query_compressed_name(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	int			 rcode;
+
+	header(&p, 1, 0, 1, 0, 0, 0);
+	put8(&p, 1);
+	put8(&p, 'a');
+	put16(&p, PTR_QNAME);
+	put16(&p, TYPE_A);
+	put16(&p, DNS_CLASS_IN);
+	CHECK(parse(&p, &q, &rcode) == DNS_REJECT);
+	CHECK(rcode == DNS_RCODE_FORMERR && !q.has_question);
+}
+
+static void
+t_query_bad_names(void)
+{
+	struct pkt	 p;
+	char		 label[65], name[300];
+	int		 i;
+
+	/* a label of 64 */
+	memset(label, 'x', 64);
+	label[64] = '\0';
+	plain_query(&p, 1, label, TYPE_A);
+	CHECK(rejected(&p, DNS_RCODE_FORMERR));
+	/* 5 labels of 50: 256 bytes in wire form */
+	memset(name, 'y', 254);
+	for (i = 1; i < 5; i++)
+		name[i * 51 - 1] = '.';
+	name[254] = '\0';
+	plain_query(&p, 1, name, TYPE_A);
+	CHECK(rejected(&p, DNS_RCODE_FORMERR));
+	/* one less byte fits */
+	name[strlen(name) - 1] = '\0';
+	plain_query(&p, 1, name, TYPE_A);
+	CHECK(!rejected(&p, DNS_RCODE_FORMERR));
+}
+
+static void
+t_query_truncated(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	int			 rcode;
+	size_t			 len;
+
+	plain_query(&p, 1, "example.com", TYPE_A);
+	for (len = 13; len < p.len; len++) {
+		CHECK(dns_query_parse(p.b, len, &q, &rcode) == DNS_REJECT);
+		CHECK(rcode == DNS_RCODE_FORMERR && !q.has_question);
+	}
+}
+
+static void
+t_query_refused(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	int			 rcode;
+
+	header(&p, 1, 0, 1, 0, 0, 0);
+	question(&p, "version.bind", TYPE_TXT, CLASS_CH);
+	CHECK(parse(&p, &q, &rcode) == DNS_REJECT);
+	CHECK(rcode == DNS_RCODE_REFUSED && q.has_question);
+	CHECK(q.q.qclass == CLASS_CH);
+	plain_query(&p, 1, "example.com", DNS_TYPE_AXFR);
+	CHECK(rejected(&p, DNS_RCODE_REFUSED));
+	plain_query(&p, 1, "example.com", DNS_TYPE_IXFR);
+	CHECK(rejected(&p, DNS_RCODE_REFUSED));
+}
+
+static void
+t_query_qtype_opt(void)
+{
+	struct pkt	 p;
+
+	plain_query(&p, 1, "example.com", DNS_TYPE_OPT);
+	CHECK(rejected(&p, DNS_RCODE_FORMERR));
+}
+
+static void
+t_query_trailing(void)
+{
+	struct pkt	 p;
+
+	plain_query(&p, 1, "example.com", TYPE_A);
+	put8(&p, 0);
+	CHECK(rejected(&p, DNS_RCODE_FORMERR));
+	edns_query(&p, 1, "example.com", 1232, 0);
+	put16(&p, 0);
+	CHECK(rejected(&p, DNS_RCODE_FORMERR));
+}
+
+static void
+t_query_additional(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	int			 rcode;
+
+	/* two OPT records */
+	header(&p, 1, 0, 1, 0, 0, 2);
+	question(&p, "example.com", TYPE_A, DNS_CLASS_IN);
+	opt(&p, 1232, 0, NULL, 0);
+	opt(&p, 1232, 0, NULL, 0);
+	CHECK(rejected(&p, DNS_RCODE_FORMERR));
+	/* OPT owned by a name other than the root */
+	header(&p, 1, 0, 1, 0, 0, 1);
+	question(&p, "example.com", TYPE_A, DNS_CLASS_IN);
+	put16(&p, PTR_QNAME);
+	put16(&p, DNS_TYPE_OPT);
+	put16(&p, 1232);
+	put32(&p, 0);
+	put16(&p, 0);
+	CHECK(rejected(&p, DNS_RCODE_FORMERR));
+	/* a TSIG: we hold no keys */
+	header(&p, 1, 0, 1, 0, 0, 1);
+	question(&p, "example.com", TYPE_A, DNS_CLASS_IN);
+	putname(&p, "key");
+	put16(&p, TYPE_TSIG);
+	put16(&p, 255);
+	put32(&p, 0);
+	put16(&p, 0);
+	CHECK(rejected(&p, DNS_RCODE_FORMERR));
+	/* ARCOUNT promising a record that is not there */
+	plain_query(&p, 1, "example.com", TYPE_A);
+	p.b[11] = 1;
+	CHECK(parse(&p, &q, &rcode) == DNS_REJECT);
+	CHECK(rcode == DNS_RCODE_FORMERR && q.has_question);
+	/* an option overrunning the OPT RDATA */
+	header(&p, 1, 0, 1, 0, 0, 1);
+	question(&p, "example.com", TYPE_A, DNS_CLASS_IN);
+	opt(&p, 1232, 0, "\0\x0c\0\x09\0\0\0\0", 8);
+	CHECK(rejected(&p, DNS_RCODE_FORMERR));
+}
+
+static void
+t_query_edns(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	int			 rcode;
+
+	edns_query(&p, 9, "example.com", 4096, OPT_DO);
+	CHECK(parse(&p, &q, &rcode) == DNS_ACCEPT);
+	CHECK(q.edns && q.edns_udp == 4096 && q.edns_do && q.edns_version == 0);
+	edns_query(&p, 9, "example.com", 100, 0);
+	CHECK(parse(&p, &q, &rcode) == DNS_ACCEPT);
+	CHECK(q.edns && q.edns_udp == DNS_MINUDP && !q.edns_do);
+	/* options are allowed, and not kept */
+	header(&p, 1, 0, 1, 0, 0, 1);
+	question(&p, "example.com", TYPE_A, DNS_CLASS_IN);
+	opt(&p, 1232, 0, "\0\x0a\0\x08" "abcdefgh", 12);
+	CHECK(parse(&p, &q, &rcode) == DNS_ACCEPT && q.edns);
+}
+
+static void
+t_query_badvers(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	int			 rcode;
+
+	edns_query(&p, 9, "example.com", 1232, 1 << 16 | OPT_DO);
+	CHECK(parse(&p, &q, &rcode) == DNS_REJECT);
+	CHECK(rcode == RCODE_BADVERS && q.edns && q.edns_version == 1);
+	CHECK(q.has_question && q.edns_do);
+}
+
+/*
+ * Error answers.
+ */
+
+static void
+t_error_formerr_bytes(void)
+{
+	const uint8_t		 want[] = {
+		0xab, 0xcd, 0x81, 0x91, 0, 1, 0, 0, 0, 0, 0, 0,
+		1, 'a', 2, 'b', 'C', 0, 0, 16, 0, 3,
+	};
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+	int			 rcode;
+
+	header(&p, 0xabcd, DNS_FLAG_RD | DNS_FLAG_CD | DNS_FLAG_AD, 1, 0, 0,
+	    0);
+	question(&p, "a.bC", TYPE_TXT, CLASS_CH);
+	put8(&p, 0xff);
+	CHECK(parse(&p, &q, &rcode) == DNS_REJECT);
+	CHECK(rcode == DNS_RCODE_FORMERR);
+	CHECK(dns_error_answer(&q, rcode, out, sizeof(out)) == sizeof(want));
+	CHECK(memcmp(out, want, sizeof(want)) == 0);
+	/* one byte short */
+	CHECK(dns_error_answer(&q, rcode, out, sizeof(want) - 1) == 0);
+}
+
+static void
+t_error_no_question(void)
+{
+	const uint8_t		 want[] = {
+		0x11, 0x22, 0xa0, 0x84, 0, 0, 0, 0, 0, 0, 0, 0,
+	};
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+	int			 rcode;
+
+	header(&p, 0x1122, 4 << 11, 1, 0, 0, 0);	/* NOTIFY */
+	question(&p, "example.com", DNS_TYPE_SOA, DNS_CLASS_IN);
+	CHECK(parse(&p, &q, &rcode) == DNS_REJECT);
+	CHECK(dns_error_answer(&q, rcode, out, sizeof(out)) == sizeof(want));
+	CHECK(memcmp(out, want, sizeof(want)) == 0);
+}
+
+static void
+t_error_badvers_bytes(void)
+{
+	const uint8_t		 want[] = {
+		0, 9, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 1,
+		1, 'x', 0, 0, 1, 0, 1,
+		0, 0, 41, 0x04, 0xd0, 1, 0, 0x80, 0, 0, 0,
+	};
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+	int			 rcode;
+
+	edns_query(&p, 9, "x", 4096, 2 << 16 | OPT_DO);
+	CHECK(parse(&p, &q, &rcode) == DNS_REJECT);
+	CHECK(rcode == RCODE_BADVERS);
+	CHECK(dns_error_answer(&q, rcode, out, sizeof(out)) == sizeof(want));
+	CHECK(memcmp(out, want, sizeof(want)) == 0);
+}
+
+/*
+ * Upstream queries.
+ */
+
+static void
+t_build_query_bytes(void)
+{
+	const uint8_t		 want[] = {
+		0x77, 0x88, 0x01, 0x30, 0, 1, 0, 0, 0, 0, 0, 1,
+		1, 'A', 0, 0, 1, 0, 1,
+		0, 0, 41, 0x04, 0xd0, 0, 0, 0x80, 0, 0, 0,
+	};
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+	int			 rcode;
+
+	/* AA, TC and the Z bit are the client's business, not upstream's */
+	header(&p, 1, DNS_FLAG_RD | DNS_FLAG_CD | DNS_FLAG_AD | DNS_FLAG_AA |
+	    DNS_FLAG_TC | 0x40, 1, 0, 0, 1);
+	question(&p, "A", TYPE_A, DNS_CLASS_IN);
+	opt(&p, 4096, OPT_DO, "\0\x0a\0\x08" "abcdefgh", 12);
+	CHECK(parse(&p, &q, &rcode) == DNS_ACCEPT);
+	CHECK(dns_build_query(&q, 0x7788, 0, out, sizeof(out)) == sizeof(want));
+	CHECK(memcmp(out, want, sizeof(want)) == 0);
+	CHECK(dns_build_query(&q, 0x7788, 0, out, sizeof(want) - 1) == 0);
+}
+
+static void
+t_build_query_padding(void)
+{
+	const char		*names[] = {
+		"a", "example.com", "www.example.com",
+		"a-rather-long-label-for-a-test.with.several.labels.example.org",
+		"012345678901234567890123456789012345678901234567890123456789"
+		".012345678901234567890123456789012345678901234567890123456789"
+		".x",
+	};
+	struct dns_query	 q;
+	uint8_t			 out[1024];
+	size_t			 i, len, optat;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		accepted_query(names[i], &q);
+		len = dns_build_query(&q, 1, DNS_PAD_BLOCK, out, sizeof(out));
+		CHECK(len > 0 && len % DNS_PAD_BLOCK == 0);
+		optat = DNS_HDRLEN + q.q.qname_len + 4;
+		CHECK(get16(out, optat + 1) == DNS_TYPE_OPT);
+		CHECK(get16(out, optat + 9) == len - optat - 11);
+		CHECK(get16(out, optat + 11) == DNS_OPT_PADDING);
+		CHECK(get16(out, optat + 13) == len - optat - 15);
+		CHECK(out[len - 1] == 0);
+		/* the upstream query must itself pass our own checks */
+		{
+			struct dns_query	 back;
+			int			 rcode;
+
+			CHECK(dns_query_parse(out, len, &back, &rcode) ==
+			    DNS_ACCEPT && back.edns);
+		}
+	}
+	/* a 468-byte block, as RFC 8467 suggests for responses */
+	accepted_query("example.com", &q);
+	len = dns_build_query(&q, 1, 468, out, sizeof(out));
+	CHECK(len == 468);
+	CHECK(dns_build_query(&q, 1, 468, out, 467) == 0);
+}
+
+static void
+t_question_equal(void)
+{
+	struct dns_query	 a, b;
+
+	accepted_query("wWw.ExAmPlE.cOm", &a);
+	accepted_query("WWW.example.COM", &b);
+	CHECK(dns_question_equal(&a.q, &b.q));
+	b.q.qtype = DNS_TYPE_SOA;
+	CHECK(!dns_question_equal(&a.q, &b.q));
+	accepted_query("www.example.co", &b);
+	CHECK(!dns_question_equal(&a.q, &b.q));
+	accepted_query("www.examplf.com", &b);
+	CHECK(!dns_question_equal(&a.q, &b.q));
+	/* same bytes but for label lengths in other places */
+	accepted_query("ww.wexample.com", &b);
+	CHECK(!dns_question_equal(&a.q, &b.q));
+	accepted_query("www.example.com", &b);
+	b.q.qclass = CLASS_CH;
+	CHECK(!dns_question_equal(&a.q, &b.q));
+}
+
+static void
+t_answer_peek(void)
+{
+	struct pkt		 p;
+	struct dns_question	 q;
+	uint16_t		 id;
+
+	answer_a(&p, 0x5151, "example.com", 1, 0);
+	CHECK(dns_answer_peek(p.b, p.len, &id, &q) == 0);
+	CHECK(id == 0x5151 && q.qname_len == 13 && q.qtype == TYPE_A);
+	CHECK(dns_answer_peek(p.b, 11, &id, &q) == -1);
+	CHECK(dns_answer_peek(p.b, 20, &id, &q) == -1);
+	p.b[2] &= 0x7f;
+	CHECK(dns_answer_peek(p.b, p.len, &id, &q) == -1);
+	answer_a(&p, 0x5151, "example.com", 1, 0);
+	p.b[5] = 2;
+	CHECK(dns_answer_peek(p.b, p.len, &id, &q) == -1);
+}
+
+/*
+ * Answers for clients.
+ */
+
+static void
+t_answer_restores_id_and_case(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+	size_t			 len;
+
+	accepted_query("wWw.ExAmPlE.cOm", &q);
+	q.flags = 0;	/* a client that did not ask for recursion */
+	answer_a(&p, 0x9999, "www.example.com", 2, 0);
+	p.b[2] |= 0x04;		/* AA */
+	p.b[3] |= 0x40 | 3;	/* Z, NXDOMAIN */
+	len = dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out));
+	CHECK(len == p.len);
+	CHECK(get16(out, 0) == 0x1234);
+	CHECK(get16(out, 2) == (DNS_FLAG_QR | DNS_FLAG_AA | DNS_FLAG_RA | 3));
+	CHECK(memcmp(out + 4, p.b + 4, 8) == 0);
+	CHECK(memcmp(out + 12, "\3wWw\7ExAmPlE\3cOm", 17) == 0);
+	CHECK(memcmp(out + 29, p.b + 29, len - 29) == 0);
+}
+
+static void
+t_answer_opt_dropped_for_plain_client(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+	size_t			 len, plain;
+
+	accepted_query("example.com", &q);
+	answer_a(&p, 1, "example.com", 1, 1);
+	plain = p.len;
+	opt(&p, 1232, OPT_DO, "\0\x0c\0\x04\0\0\0\0", 8);
+	len = dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out));
+	CHECK(len == plain);
+	CHECK(get16(out, 10) == 0);
+	CHECK(memcmp(out + 12, p.b + 12, len - 12) == 0);
+}
+
+static void
+t_answer_opt_rewritten_for_edns_client(void)
+{
+	const uint8_t		 options[] = {
+		0, 12, 0, 3, 0, 0, 0,			/* padding */
+		0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8,	/* cookie */
+		0, 15, 0, 2, 0, 18,			/* extended error */
+		0, 11, 0, 2, 0, 100,			/* keepalive */
+	};
+	const uint8_t		 want_opt[] = {
+		0, 0, 41, 0x04, 0xd0, 0, 0, 0x80, 0, 0, 6, 0, 15, 0, 2, 0, 18,
+	};
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[1024];
+	size_t			 len, plain;
+	int			 rcode;
+
+	edns_query(&p, 0x4444, "example.com", 4096, OPT_DO);
+	CHECK(parse(&p, &q, &rcode) == DNS_ACCEPT);
+	answer_a(&p, 1, "example.com", 1, 1);
+	plain = p.len;
+	opt(&p, 4096, OPT_DO | 0x1234, options, sizeof(options));
+	len = dns_client_answer(p.b, p.len, &q, q.edns_udp, out, sizeof(out));
+	CHECK(len == plain + sizeof(want_opt));
+	CHECK(get16(out, 0) == 0x4444 && get16(out, 10) == 1);
+	CHECK(memcmp(out + 12, p.b + 12, plain - 12) == 0);
+	CHECK(memcmp(out + plain, want_opt, sizeof(want_opt)) == 0);
+}
+
+static void
+t_answer_opt_added_for_edns_client(void)
+{
+	const uint8_t		 want_opt[] = {
+		0, 0, 41, 0x04, 0xd0, 0, 0, 0x80, 0, 0, 0,
+	};
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+	size_t			 len;
+	int			 rcode;
+
+	edns_query(&p, 2, "example.com", 1232, OPT_DO);
+	CHECK(parse(&p, &q, &rcode) == DNS_ACCEPT);
+	answer_a(&p, 1, "example.com", 1, 0);
+	len = dns_client_answer(p.b, p.len, &q, 1232, out, sizeof(out));
+	CHECK(len == p.len + sizeof(want_opt));
+	CHECK(get16(out, 10) == 1);
+	CHECK(memcmp(out + p.len, want_opt, sizeof(want_opt)) == 0);
+}
+
+static void
+t_answer_extended_rcode(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+	size_t			 len;
+	int			 rcode;
+
+	/* BADCOOKIE (23): rcode 7 in the header, 1 in the OPT */
+	answer_a(&p, 1, "example.com", 0, 1);
+	p.b[3] |= 7;
+	opt(&p, 1232, 1U << 24, NULL, 0);
+	accepted_query("example.com", &q);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+	edns_query(&p, 1, "example.com", 1232, 0);
+	CHECK(parse(&p, &q, &rcode) == DNS_ACCEPT);
+	answer_a(&p, 1, "example.com", 0, 1);
+	p.b[3] |= 7;
+	opt(&p, 1232, 1U << 24, NULL, 0);
+	len = dns_client_answer(p.b, p.len, &q, 1232, out, sizeof(out));
+	CHECK(len == p.len && DNS_RCODE(get16(out, 2)) == 7);
+	CHECK(get32(out, len - 6) == 1U << 24);
+}
+
+static void
+t_answer_truncated_plain(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[4096];
+	size_t			 len;
+
+	accepted_query("example.com", &q);
+	answer_a(&p, 1, "example.com", 40, 0);
+	CHECK(p.len > 512);
+	len = dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out));
+	CHECK(len == DNS_HDRLEN + 13 + 4);
+	CHECK(get16(out, 2) & DNS_FLAG_TC);
+	CHECK(get16(out, 4) == 1 && get16(out, 6) == 0);
+	CHECK(get16(out, 8) == 0 && get16(out, 10) == 0);
+	/* over TCP the same answer fits */
+	len = dns_client_answer(p.b, p.len, &q, DNS_MAXMSG, out, sizeof(out));
+	CHECK(len == p.len && !(get16(out, 2) & DNS_FLAG_TC));
+	/* a caller buffer smaller than the limit truncates too */
+	len = dns_client_answer(p.b, p.len, &q, DNS_MAXMSG, out, 600);
+	CHECK(len == DNS_HDRLEN + 13 + 4 && (get16(out, 2) & DNS_FLAG_TC));
+	/* but not even a header fits: nothing */
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, 20) == 0);
+}
+
+static void
+t_answer_truncated_edns(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[4096];
+	size_t			 len;
+	int			 rcode;
+
+	edns_query(&p, 3, "example.com", 1232, OPT_DO);
+	CHECK(parse(&p, &q, &rcode) == DNS_ACCEPT);
+	answer_a(&p, 1, "example.com", 90, 1);
+	opt(&p, 1232, OPT_DO, "\0\x0c\0\x02\0\0", 6);
+	CHECK(p.len > 1232);
+	len = dns_client_answer(p.b, p.len, &q, q.edns_udp, out, sizeof(out));
+	CHECK(len == DNS_HDRLEN + 13 + 4 + 11);
+	CHECK(get16(out, 0) == 3 && (get16(out, 2) & DNS_FLAG_TC));
+	CHECK(get16(out, 6) == 0 && get16(out, 8) == 0);
+	CHECK(get16(out, 10) == 1);
+	CHECK(get16(out, len - 10) == DNS_TYPE_OPT && get16(out, len - 2) == 0);
+	CHECK(get32(out, len - 6) == OPT_DO);
+	/* a bigger client buffer takes it whole, padding removed */
+	len = dns_client_answer(p.b, p.len, &q, 4096, out, sizeof(out));
+	CHECK(len == p.len - 6 && !(get16(out, 2) & DNS_FLAG_TC));
+}
+
+static void
+t_answer_other_question(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+
+	accepted_query("example.com", &q);
+	answer_a(&p, 1, "example.org", 1, 0);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+	answer_a(&p, 1, "example.com", 1, 0);
+	p.b[26] = 28;	/* AAAA */
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+	answer_a(&p, 1, "example.com", 1, 0);
+	p.b[2] &= 0x7f;	/* a query, not an answer */
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+}
+
+static void
+t_answer_bad_pointers(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+	size_t			 at;
+
+	accepted_query("example.com", &q);
+	answer_a(&p, 1, "example.com", 2, 0);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) > 0);
+	at = p.len - 16;	/* the second record's owner */
+	/* pointing at itself: a loop */
+	p.b[at + 1] = (uint8_t)at;
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+	/* pointing forward */
+	p.b[at + 1] = (uint8_t)(at + 4);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+	/* pointing into the header */
+	p.b[at + 1] = 2;
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+	/* pointing back at the first record: fine */
+	p.b[at + 1] = (uint8_t)(at - 16);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) > 0);
+}
+
+static void
+t_answer_truncated_rr(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+	size_t			 len;
+
+	accepted_query("example.com", &q);
+	answer_a(&p, 1, "example.com", 2, 0);
+	for (len = DNS_HDRLEN; len < p.len; len++)
+		CHECK(dns_client_answer(p.b, len, &q, 512, out,
+		    sizeof(out)) == 0);
+	/* an RDLENGTH running past the end */
+	p.b[p.len - 5] = 5;
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+	/* more records promised than sent */
+	answer_a(&p, 1, "example.com", 2, 0);
+	p.b[7] = 3;
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+}
+
+static void
+t_answer_trailing(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+
+	accepted_query("example.com", &q);
+	answer_a(&p, 1, "example.com", 1, 0);
+	put8(&p, 0);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+}
+
+static void
+t_answer_bad_opt(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+
+	accepted_query("example.com", &q);
+	/* two OPT records */
+	answer_a(&p, 1, "example.com", 0, 2);
+	opt(&p, 1232, 0, NULL, 0);
+	opt(&p, 1232, 0, NULL, 0);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+	/* an OPT in the answer section */
+	answer_a(&p, 1, "example.com", 0, 0);
+	p.b[7] = 1;
+	opt(&p, 1232, 0, NULL, 0);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+	/* an option overrunning the RDATA */
+	answer_a(&p, 1, "example.com", 0, 1);
+	opt(&p, 1232, 0, "\0\x0f\0\x05\0\0", 6);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+}
+
+static void
+t_answer_opt_not_last(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+	size_t			 len, optat, after;
+
+	accepted_query("example.com", &q);
+	/* OPT, then a record pointing back before it: safe to move */
+	answer_a(&p, 1, "example.com", 1, 2);
+	optat = p.len;
+	opt(&p, 1232, 0, "\0\x0c\0\x01\0", 5);
+	after = p.len;
+	rr_a(&p, 7);
+	len = dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out));
+	CHECK(len == optat + 16);
+	CHECK(get16(out, 10) == 1);
+	CHECK(memcmp(out + optat, p.b + after, 16) == 0);
+
+	/* a record naming the one after the OPT would dangle */
+	answer_a(&p, 1, "example.com", 0, 3);
+	opt(&p, 1232, 0, NULL, 0);
+	after = p.len;
+	putname(&p, "ns.example.com");
+	put16(&p, TYPE_A);
+	put16(&p, DNS_CLASS_IN);
+	put32(&p, 300);
+	put16(&p, 4);
+	put32(&p, 1);
+	put16(&p, 0xc000 | (unsigned int)after);
+	put16(&p, 28);
+	put16(&p, DNS_CLASS_IN);
+	put32(&p, 300);
+	put16(&p, 16);
+	putbytes(&p, "0123456789abcdef", 16);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+}
+
+static void
+t_answer_rdata_names_kept(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+	size_t			 len;
+
+	/* a CNAME chain with compressed RDATA comes through untouched */
+	accepted_query("Www.Example.Com", &q);
+	header(&p, 1, DNS_FLAG_QR | DNS_FLAG_RA, 1, 2, 0, 0);
+	question(&p, "www.example.com", TYPE_A, DNS_CLASS_IN);
+	put16(&p, PTR_QNAME);
+	put16(&p, 5);
+	put16(&p, DNS_CLASS_IN);
+	put32(&p, 60);
+	put16(&p, 6);
+	put8(&p, 3);
+	putbytes(&p, "web", 3);
+	put16(&p, 0xc000 | 16);		/* example.com */
+	put16(&p, 0xc000 | 41);		/* web.example.com */
+	put16(&p, TYPE_A);
+	put16(&p, DNS_CLASS_IN);
+	put32(&p, 60);
+	put16(&p, 4);
+	put32(&p, 0x7f000001);
+	len = dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out));
+	CHECK(len == p.len);
+	CHECK(memcmp(out + 29, p.b + 29, len - 29) == 0);
+	CHECK(memcmp(out + 12, "\3Www\7Example\3Com", 17) == 0);
+}
+
+static void
+t_name_str(void)
+{
+	char	 buf[64];
+
+	dns_name_str((const uint8_t *)"\7example\3com", 13, buf, sizeof(buf));
+	CHECK(strcmp(buf, "example.com.") == 0);
+	dns_name_str((const uint8_t *)"", 1, buf, sizeof(buf));
+	CHECK(strcmp(buf, ".") == 0);
+	dns_name_str((const uint8_t *)"\4a.b\\\2\001 ", 9, buf, sizeof(buf));
+	CHECK(strcmp(buf, "a\\.b\\\\.\\001\\032.") == 0);
+	/* never past the buffer, never half an escape */
+	memset(buf, 'Z', sizeof(buf));
+	dns_name_str((const uint8_t *)"\7example\3com", 13, buf, 8);
+	CHECK(strcmp(buf, "example") == 0);
+	dns_name_str((const uint8_t *)"\3a\001b", 5, buf, 5);
+	CHECK(strcmp(buf, "a") == 0);
+	dns_name_str((const uint8_t *)"\7example\3com", 13, buf, 1);
+	CHECK(buf[0] == '\0');
+	/* a name running out of bytes is marked */
+	dns_name_str((const uint8_t *)"\7exam", 5, buf, sizeof(buf));
+	CHECK(strcmp(buf, "exam?") == 0);
+	dns_name_str((const uint8_t *)"\xc0\x0c", 2, buf, sizeof(buf));
+	CHECK(strcmp(buf, "?") == 0);
+}
+
+void
+test_dns(void)
+{
+	RUN(t_wire_sticky);
+	RUN(t_wire_bytes_zero_on_error);
+	RUN(t_wire_skip_name);
+	RUN(t_wire_name);
+	RUN(t_query_plain);
+	RUN(t_query_drop);
+	RUN(t_query_opcode);
+	RUN(t_query_counts);
+	RUN(t_query_compressed_name);
+	RUN(t_query_bad_names);
+	RUN(t_query_truncated);
+	RUN(t_query_refused);
+	RUN(t_query_qtype_opt);
+	RUN(t_query_trailing);
+	RUN(t_query_additional);
+	RUN(t_query_edns);
+	RUN(t_query_badvers);
+	RUN(t_error_formerr_bytes);
+	RUN(t_error_no_question);
+	RUN(t_error_badvers_bytes);
+	RUN(t_build_query_bytes);
+	RUN(t_build_query_padding);
+	RUN(t_question_equal);
+	RUN(t_answer_peek);
+	RUN(t_answer_restores_id_and_case);
+	RUN(t_answer_opt_dropped_for_plain_client);
+	RUN(t_answer_opt_rewritten_for_edns_client);
+	RUN(t_answer_opt_added_for_edns_client);
+	RUN(t_answer_extended_rcode);
+	RUN(t_answer_truncated_plain);
+	RUN(t_answer_truncated_edns);
+	RUN(t_answer_other_question);
+	RUN(t_answer_bad_pointers);
+	RUN(t_answer_truncated_rr);
+	RUN(t_answer_trailing);
+	RUN(t_answer_bad_opt);
+	RUN(t_answer_opt_not_last);
+	RUN(t_answer_rdata_names_kept);
+	RUN(t_name_str);
+}
