@@ -314,7 +314,7 @@ start_std() {
 
 # dq ARGS...: dig inside the namespace with a bounded wait.
 dq() {
-	nsx dig +time=5 +tries=1 "$@"
+	nsx dig +time=8 +tries=1 "$@"
 }
 
 # status_of: the rcode name from dig output on stdin.

@@ -59,12 +59,50 @@ struct answer_layout {
 	uint32_t	 opt_ttl;
 };
 
+/* Text output for logs: all-or-nothing appends, always NUL-terminated. */
 struct text {
 	char		*buf;
 	size_t		 size;
 	size_t		 len;
 	int		 full;
 };
+
+static int	 wire_need(struct wire *, size_t);
+static const uint8_t *wire_rdata(struct wire *, uint16_t);
+static void	 wbuf_init(struct wbuf *, uint8_t *, size_t);
+static int	 wbuf_room(struct wbuf *, size_t);
+static void	 wbuf_u8(struct wbuf *, uint8_t);
+static void	 wbuf_u16(struct wbuf *, uint16_t);
+static void	 wbuf_u32(struct wbuf *, uint32_t);
+static void	 wbuf_bytes(struct wbuf *, const void *, size_t);
+static void	 wbuf_zero(struct wbuf *, size_t);
+static void	 wbuf_patch_len(struct wbuf *, size_t);
+static void	 put_header(struct wbuf *, uint16_t, uint16_t, uint16_t,
+		    uint16_t, uint16_t, uint16_t);
+static void	 put_question(struct wbuf *, const struct dns_question *);
+static size_t	 put_opt_head(struct wbuf *, uint32_t);
+static int	 option_is_hop_by_hop(uint16_t);
+static int	 opt_options(const uint8_t *, size_t, struct wbuf *);
+static int	 read_question(struct wire *, struct dns_question *);
+static int	 query_opt(struct wire *, struct dns_query *);
+static enum dns_verdict reject(int *, int);
+static int	 ascii_lower(int);
+static int	 name_reaches(struct wire *, size_t);
+static int	 rdata_names(uint16_t, size_t *, int *);
+static int	 rr_reaches(const uint8_t *, size_t, uint16_t, size_t, uint16_t,
+		    size_t);
+static int	 answer_rr(struct wire *, struct answer_layout *, int);
+static int	 answer_walk(const uint8_t *, size_t, const struct dns_query *,
+		    struct answer_layout *);
+static uint16_t	 client_flags(const struct dns_query *, uint16_t);
+static void	 put_client_opt(struct wbuf *, const struct dns_query *,
+		    const uint8_t *, const struct answer_layout *, int);
+static void	 answer_full(struct wbuf *, const uint8_t *, size_t,
+		    const struct dns_query *, const struct answer_layout *);
+static void	 answer_truncated(struct wbuf *, const struct dns_query *,
+		    const struct answer_layout *);
+static void	 text_add(struct text *, const char *);
+static void	 text_label_byte(struct text *, uint8_t);
 
 /*
  * Read cursor.

@@ -52,6 +52,23 @@ allow(scmp_filter_ctx ctx, int nr, const char *name, unsigned int nargs,
 		fatalx("%s: seccomp rule for %s: error %d", __func__, name, rc);
 }
 
+/* argument conditions, spelled out: the SCMP_A* macros leave fields unset */
+static struct scmp_arg_cmp
+arg_eq(unsigned int arg, scmp_datum_t value)
+{
+	struct scmp_arg_cmp	 c = { arg, SCMP_CMP_EQ, value, 0 };
+
+	return c;
+}
+
+static struct scmp_arg_cmp
+arg_masked(unsigned int arg, scmp_datum_t mask, scmp_datum_t value)
+{
+	struct scmp_arg_cmp	 c = { arg, SCMP_CMP_MASKED_EQ, mask, value };
+
+	return c;
+}
+
 static void
 allow1(scmp_filter_ctx ctx, int nr, const char *name, struct scmp_arg_cmp a)
 {
@@ -96,14 +113,14 @@ allow_common(scmp_filter_ctx ctx)
 	ALLOW(ctx, restart_syscall);
 	/* memory, but never executable memory */
 	allow1(ctx, SCMP_SYS(mmap), "mmap",
-	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	    arg_masked(2, PROT_EXEC, 0));
 	allow1(ctx, SCMP_SYS(mprotect), "mprotect",
-	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	    arg_masked(2, PROT_EXEC, 0));
 	/* non-blocking flags only */
-	allow1(ctx, SCMP_SYS(fcntl), "fcntl", SCMP_A1(SCMP_CMP_EQ, F_GETFL));
-	allow1(ctx, SCMP_SYS(fcntl), "fcntl", SCMP_A1(SCMP_CMP_EQ, F_SETFL));
-	allow1(ctx, SCMP_SYS(fcntl), "fcntl", SCMP_A1(SCMP_CMP_EQ, F_GETFD));
-	allow1(ctx, SCMP_SYS(fcntl), "fcntl", SCMP_A1(SCMP_CMP_EQ, F_SETFD));
+	allow1(ctx, SCMP_SYS(fcntl), "fcntl", arg_eq(1, F_GETFL));
+	allow1(ctx, SCMP_SYS(fcntl), "fcntl", arg_eq(1, F_SETFL));
+	allow1(ctx, SCMP_SYS(fcntl), "fcntl", arg_eq(1, F_GETFD));
+	allow1(ctx, SCMP_SYS(fcntl), "fcntl", arg_eq(1, F_SETFD));
 }
 
 /* the frontend accepts clients: no socket(), connect() or open() */
@@ -113,9 +130,9 @@ allow_frontend(scmp_filter_ctx ctx)
 	ALLOW(ctx, accept);
 	ALLOW(ctx, accept4);
 	allow1(ctx, SCMP_SYS(setsockopt), "setsockopt",
-	    SCMP_A1(SCMP_CMP_EQ, IPPROTO_TCP));
+	    arg_eq(1, IPPROTO_TCP));
 	allow1(ctx, SCMP_SYS(getsockopt), "getsockopt",
-	    SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET));
+	    arg_eq(1, SOL_SOCKET));
 }
 
 /* the resolver opens TCP connections to upstreams, nothing else */
@@ -127,20 +144,20 @@ allow_resolver(scmp_filter_ctx ctx)
 	size_t			 i;
 
 	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
-		args[0] = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)families[i]);
+		args[0] = arg_eq(0, (scmp_datum_t)families[i]);
 		/* the type may carry SOCK_NONBLOCK and SOCK_CLOEXEC */
-		args[1] = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_STREAM);
+		args[1] = arg_masked(1, 0xf, SOCK_STREAM);
 		allow(ctx, SCMP_SYS(socket), "socket", 2, args);
 	}
 	ALLOW(ctx, connect);
 	ALLOW(ctx, getsockname);
 	ALLOW(ctx, getpeername);
 	allow1(ctx, SCMP_SYS(setsockopt), "setsockopt",
-	    SCMP_A1(SCMP_CMP_EQ, IPPROTO_TCP));
+	    arg_eq(1, IPPROTO_TCP));
 	allow1(ctx, SCMP_SYS(setsockopt), "setsockopt",
-	    SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET));
+	    arg_eq(1, SOL_SOCKET));
 	allow1(ctx, SCMP_SYS(getsockopt), "getsockopt",
-	    SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET));
+	    arg_eq(1, SOL_SOCKET));
 }
 
 static void

@@ -443,7 +443,8 @@ t_quoting(void)
 	CHECK(fails_with("ca \"/x\\n\"\n",
 	    "t.conf:1: invalid escape in string"));
 	CHECK(fails_with("ca \"/x\\", "t.conf:1: invalid escape in string"));
-	CHECK(fails_with("ca \"/x\"y\n", "t.conf:1: missing blank after string"));
+	CHECK(fails_with("ca \"/x\"y\n",
+	    "t.conf:1: missing blank after string"));
 	CHECK(fails_with("ca /x\"y\"\n", "t.conf:1: unexpected quote"));
 	CHECK(fails_with("ca \"/x\ty\"\n",
 	    "t.conf:1: invalid character in string"));

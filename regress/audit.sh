@@ -1,0 +1,120 @@
+#!/bin/bash
+# dnstlsd regress: audit a running daemon's privileges.
+# Copyright (c) 2026 the dnstlsd authors. ISC license, see LICENSE.
+#
+# usage: regress/audit.sh PARENT_PID
+# Prints, for the parent and both children, uid/gid, capabilities,
+# NoNewPrivs, seccomp mode, root directory and open file descriptors, and
+# exits 1 when any process holds more than SPEC section 1 allows:
+#   every process: no uid 0 (real, effective, saved, fs), no gid 0;
+#   parent: CapEff and CapPrm 0 or exactly CAP_NET_BIND_SERVICE (0x400);
+#   children: CapEff 0, CapPrm 0, NoNewPrivs 1, Seccomp 2 (filter), root
+#   not "/", no descriptor (>= 3) open on a file or directory.
+# Must run as root to read other users' /proc entries.
+
+. "$(dirname "$0")/lib.sh"
+
+NET_BIND=0000000000000400
+violations=0
+
+bad() {
+	echo "VIOLATION: $*"
+	violations=$((violations + 1))
+}
+
+field() {
+	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" | tr -s '\t ' ' '
+}
+
+row() {
+	local role=$1 pid=$2 root
+	root=$(readlink "/proc/$pid/root" 2>/dev/null || echo '?')
+	printf '%-9s %7s  %-23s %-23s %-16s %-16s %-16s %-16s %3s %3s  %s\n' \
+	    "$role" "$pid" "$(field "$pid" Uid)" "$(field "$pid" Gid)" \
+	    "$(field "$pid" CapEff)" "$(field "$pid" CapPrm)" \
+	    "$(field "$pid" CapBnd)" "$(field "$pid" CapAmb)" \
+	    "$(field "$pid" NoNewPrivs)" "$(field "$pid" Seccomp)" "$root"
+}
+
+check_ids() {
+	local role=$1 pid=$2 v
+	for v in $(field "$pid" Uid); do
+		[ "$v" != 0 ] || { bad "$role $pid: uid 0 in Uid: $(field "$pid" Uid)"; break; }
+	done
+	for v in $(field "$pid" Gid); do
+		[ "$v" != 0 ] || { bad "$role $pid: gid 0 in Gid: $(field "$pid" Gid)"; break; }
+	done
+	for v in $(field "$pid" Groups); do
+		[ "$v" != 0 ] || bad "$role $pid: supplementary group 0"
+	done
+}
+
+check_parent() {
+	local pid=$1 c
+	check_ids parent "$pid"
+	for c in CapEff CapPrm CapAmb; do
+		case $(field "$pid" $c) in
+		0000000000000000|$NET_BIND) ;;
+		*) bad "parent $pid: $c $(field "$pid" $c), want 0 or $NET_BIND" ;;
+		esac
+	done
+}
+
+check_child() {
+	local role=$1 pid=$2 c fd target
+	check_ids "$role" "$pid"
+	for c in CapEff CapPrm CapAmb; do
+		[ "$(field "$pid" $c)" = 0000000000000000 ] ||
+		    bad "$role $pid: $c $(field "$pid" $c), want 0"
+	done
+	[ "$(field "$pid" NoNewPrivs)" = 1 ] || bad "$role $pid: NoNewPrivs not 1"
+	[ "$(field "$pid" Seccomp)" = 2 ] || bad "$role $pid: Seccomp not 2 (filter)"
+	[ "$(readlink "/proc/$pid/root")" != / ] || bad "$role $pid: not chrooted"
+	for fd in /proc/"$pid"/fd/*; do
+		[ "${fd##*/}" -ge 3 ] 2>/dev/null || continue
+		target=$(readlink "$fd" 2>/dev/null) || continue
+		case $target in
+		/dev/null) ;;
+		/*) bad "$role $pid: fd ${fd##*/} open on $target" ;;
+		esac
+	done
+}
+
+audit() {
+	local parent=$1 front resolver p role
+	[ "$(id -u)" -eq 0 ] || { echo "audit.sh: must run as root"; return 1; }
+	pid_alive "$parent" || { echo "audit.sh: no process $parent"; return 1; }
+	front=$(child_pid "$parent" frontend)
+	resolver=$(child_pid "$parent" resolver)
+	printf '%-9s %7s  %-23s %-23s %-16s %-16s %-16s %-16s %3s %3s  %s\n' \
+	    ROLE PID "UID r/e/s/fs" "GID r/e/s/fs" CAPEFF CAPPRM CAPBND \
+	    CAPAMB NNP SEC ROOT
+	row parent "$parent"
+	[ -n "$front" ] && row frontend "$front"
+	[ -n "$resolver" ] && row resolver "$resolver"
+	echo
+	for p in "parent:$parent" "frontend:$front" "resolver:$resolver"; do
+		role=${p%%:*}
+		[ -n "${p#*:}" ] || continue
+		echo "$role ${p#*:}: $(tr '\0' ' ' <"/proc/${p#*:}/cmdline")"
+		echo "  Groups: $(field "${p#*:}" Groups)  Seccomp_filters: $(field "${p#*:}" Seccomp_filters)"
+		ls -l "/proc/${p#*:}/fd" 2>&1 | sed -n 's/^.* \([0-9]* -> .*\)$/  fd \1/p'
+	done
+	echo
+	check_parent "$parent"
+	if [ -n "$front" ]; then check_child frontend "$front"
+	else bad "no child with '-P frontend' under $parent"; fi
+	if [ -n "$resolver" ]; then check_child resolver "$resolver"
+	else bad "no child with '-P resolver' under $parent"; fi
+	if [ "$violations" -gt 0 ]; then
+		echo "audit: $violations violations"
+		return 1
+	fi
+	echo "audit: ok"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	[ $# -eq 1 ] || { echo "usage: $0 PARENT_PID" >&2; exit 2; }
+	audit "$1"
+	exit $?
+fi
