@@ -94,6 +94,7 @@ struct log_msg {
 
 /* dnstlsd.c */
 const char	*proc_name(enum proc_role);
+void		 close_from(int);
 
 /* parent.c */
 __attribute__((__noreturn__)) void parent_main(struct dnstlsd_conf *,

@@ -38,7 +38,8 @@
 
 #include "config.h"
 
-#define CONF_MAX_LINE		1024	/* bytes, not counting the newline */
+/* bytes, not counting the newline */
+#define CONF_MAX_LINE		1024
 #define CONF_MAX_FILE		(1024 * 1024)
 /* a word takes at least one byte and a separator */
 #define CONF_MAX_WORDS		(CONF_MAX_LINE / 2 + 1)
@@ -317,22 +318,17 @@ same_endpoint(const struct sockaddr_storage *a,
 void
 conf_addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
 {
-	const struct sockaddr_in	*sin = (const struct sockaddr_in *)ss;
-	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)ss;
-	const void			*addr;
-	socklen_t			 size;
+	const void	*addr = NULL;
+	socklen_t	 size;
 
 	if (len == 0)
 		return;
 	size = len > INT_MAX ? INT_MAX : (socklen_t)len;
 	if (ss->ss_family == AF_INET)
-		addr = &sin->sin_addr;
+		addr = &((const struct sockaddr_in *)ss)->sin_addr;
 	else if (ss->ss_family == AF_INET6)
-		addr = &sin6->sin6_addr;
-	else
-		addr = NULL;
-	if (addr == NULL ||
-	    inet_ntop(ss->ss_family, addr, buf, size) == NULL)
+		addr = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+	if (addr == NULL || inet_ntop(ss->ss_family, addr, buf, size) == NULL)
 		snprintf(buf, len, "?");
 }
 

@@ -228,6 +228,16 @@ self_path(const char *argv0)
 	return argv0;
 }
 
+void
+close_from(int lowfd)
+{
+#ifdef __OpenBSD__
+	closefrom(lowfd);
+#else
+	(void)close_range((unsigned int)lowfd, ~0U, 0);
+#endif
+}
+
 static __attribute__((__noreturn__)) void
 child_role(const char *role)
 {
@@ -249,6 +259,8 @@ main(int argc, char *argv[])
 	if (argc == 3 && strcmp(argv[1], "-P") == 0)
 		child_role(argv[2]);
 
+	/* nothing inherited beyond stdio may reach the children */
+	close_from(3);
 	parse_cmdline(argc, argv, &cl);
 	conf_init(&conf);
 	if (cl.config != NULL &&

@@ -220,6 +220,7 @@ start_child(enum proc_role role, const char *self, int fd)
 			fatal("%s: fcntl", __func__);
 	} else if (dup2(fd, IMSG_FD) == -1)
 		fatal("%s: dup2", __func__);
+	close_from(IMSG_FD + 1);
 	argv[0] = (char *)"dnstlsd";
 	argv[1] = (char *)"-P";
 	argv[2] = (char *)proc_name(role);

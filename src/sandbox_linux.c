@@ -21,6 +21,7 @@
  * Runs in each child, as root, after its configuration was received.
  */
 
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -129,6 +130,8 @@ allow_frontend(scmp_filter_ctx ctx)
 {
 	ALLOW(ctx, accept);
 	ALLOW(ctx, accept4);
+	/* libevent asks how much a TCP client sent before reading it */
+	allow1(ctx, SCMP_SYS(ioctl), "ioctl", arg_eq(1, FIONREAD));
 	allow1(ctx, SCMP_SYS(setsockopt), "setsockopt",
 	    arg_eq(1, IPPROTO_TCP));
 	allow1(ctx, SCMP_SYS(getsockopt), "getsockopt",
