@@ -60,6 +60,13 @@ struct conf_upstream {
 	uint8_t			 pins[CONF_MAX_PINS][PIN_LEN];
 };
 
+/* how queries are spread over the healthy upstreams */
+enum conf_policy {
+	POLICY_FASTEST,		/* lowest smoothed RTT first (default) */
+	POLICY_ORDERED,		/* in configuration order */
+	POLICY_ROUND_ROBIN	/* each query to the next one */
+};
+
 struct dnstlsd_conf {
 	struct conf_listen	 listen[CONF_MAX_LISTEN];
 	int			 nlisten;
@@ -69,6 +76,8 @@ struct dnstlsd_conf {
 	char			 user[CONF_USERLEN];
 	uint32_t		 cache_size;
 	uint32_t		 ratelimit;
+	int			 serve_stale;	/* RFC 8767 */
+	enum conf_policy	 policy;
 };
 
 /* zeroed config with the scalar defaults (cache size, ratelimit) */
@@ -97,6 +106,9 @@ int	 conf_parse_port(const char *, uint16_t *);
  * the user.
  */
 void	 conf_finalize(struct dnstlsd_conf *, uint16_t port);
+
+/* "fastest", "ordered", "round-robin" */
+const char *conf_policy_name(enum conf_policy);
 
 /* print in the grammar of dnstlsd.conf(5); the output parses again */
 void	 conf_print(FILE *, const struct dnstlsd_conf *);

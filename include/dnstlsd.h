@@ -84,6 +84,8 @@ struct proc_startup {
 struct conf_main {
 	uint32_t	 cache_size;
 	uint32_t	 ratelimit;
+	int32_t		 serve_stale;
+	int32_t		 policy;	/* enum conf_policy */
 };
 
 struct log_msg {

@@ -101,6 +101,7 @@ static int	 parse_ca(struct parser *);
 static int	 parse_user(struct parser *);
 static int	 parse_cache(struct parser *);
 static int	 parse_ratelimit(struct parser *);
+static int	 parse_policy(struct parser *);
 static int	 parse_line(struct parser *, char *);
 static int	 read_file(const char *, char **, size_t *, char *, size_t);
 static void	 add_default_listen(struct dnstlsd_conf *, const char *);
@@ -115,6 +116,7 @@ static const struct statement statements[] = {
 	{ "ca",		parse_ca },
 	{ "cache",	parse_cache },
 	{ "listen",	parse_listen },
+	{ "policy",	parse_policy },
 	{ "ratelimit",	parse_ratelimit },
 	{ "upstream",	parse_upstream },
 	{ "user",	parse_user },
@@ -663,14 +665,19 @@ parse_user(struct parser *p)
 	return expect_end(p);
 }
 
-/* cache size N */
+/* cache size N | cache serve-stale */
 static int
 parse_cache(struct parser *p)
 {
 	const char	*w;
 
-	if ((w = next_word(p)) == NULL || strcmp(w, "size") != 0)
-		return parse_error(p, "expected \"size\" after \"cache\"");
+	if ((w = next_word(p)) != NULL && strcmp(w, "serve-stale") == 0) {
+		p->conf->serve_stale = 1;
+		return expect_end(p);
+	}
+	if (w == NULL || strcmp(w, "size") != 0)
+		return parse_error(p, "expected \"size\" or \"serve-stale\" "
+		    "after \"cache\"");
 	if ((w = need_arg(p, "size")) == NULL)
 		return -1;
 	if (parse_uint(w, CONF_MAX_CACHE, &p->conf->cache_size) == -1)
@@ -689,6 +696,36 @@ parse_ratelimit(struct parser *p)
 	if (parse_uint(w, CONF_MAX_RATELIMIT, &p->conf->ratelimit) == -1)
 		return parse_error(p, "invalid ratelimit \"%s\"", w);
 	return expect_end(p);
+}
+
+static const char *const policy_names[] = {
+	[POLICY_FASTEST] = "fastest",
+	[POLICY_ORDERED] = "ordered",
+	[POLICY_ROUND_ROBIN] = "round-robin",
+};
+
+const char *
+conf_policy_name(enum conf_policy policy)
+{
+	return policy_names[policy];
+}
+
+/* policy fastest | ordered | round-robin */
+static int
+parse_policy(struct parser *p)
+{
+	const char	*w;
+	size_t		 i;
+
+	if ((w = need_arg(p, "policy")) == NULL)
+		return -1;
+	for (i = 0; i < sizeof(policy_names) / sizeof(policy_names[0]); i++)
+		if (strcmp(w, policy_names[i]) == 0) {
+			p->conf->policy = (enum conf_policy)i;
+			return expect_end(p);
+		}
+	return parse_error(p, "invalid policy \"%s\" (fastest, ordered or "
+	    "round-robin)", w);
 }
 
 static int
@@ -1020,6 +1057,9 @@ conf_print(FILE *fp, const struct dnstlsd_conf *conf)
 		print_string(fp, conf->user);
 		fputc('\n', fp);
 	}
+	fprintf(fp, "policy %s\n", conf_policy_name(conf->policy));
 	fprintf(fp, "cache size %u\n", conf->cache_size);
+	if (conf->serve_stale)
+		fprintf(fp, "cache serve-stale\n");
 	fprintf(fp, "ratelimit %u\n", conf->ratelimit);
 }

@@ -263,6 +263,8 @@ send_conf_main(struct child *c, const struct dnstlsd_conf *conf)
 	memset(&cm, 0, sizeof(cm));
 	cm.cache_size = conf->cache_size;
 	cm.ratelimit = conf->ratelimit;
+	cm.serve_stale = conf->serve_stale;
+	cm.policy = (int32_t)conf->policy;
 	compose(c, IMSG_CONF_MAIN, -1, &cm, sizeof(cm));
 }
 

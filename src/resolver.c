@@ -123,6 +123,7 @@ struct resolver {
 	struct event		*frontend_rev, *frontend_wev, *parent_ev;
 	struct upstream		 up[CONF_MAX_UPSTREAMS];
 	int			 nup;
+	int			 rr_next;	/* round-robin position */
 	uint8_t			*ca;
 	size_t			 calen;
 	struct tls_config	*cfg_verify, *cfg_pinned;
@@ -735,17 +736,56 @@ conn_for(struct upstream *up)
 
 /* --- choosing an upstream --- */
 
+static int
+usable(const struct upstream *up, const struct rquery *rq)
+{
+	return !(rq->tried & (1U << up->idx)) && up->state != UP_DOWN;
+}
+
+/* among the healthy upstreams not yet tried, the one the policy picks */
+static struct upstream *
+choose_healthy(struct resolver *r, struct rquery *rq)
+{
+	struct upstream	*best = NULL;
+	int		 i, n;
+
+	switch (r->conf.policy) {
+	case POLICY_ROUND_ROBIN:
+		for (n = 0; n < r->nup; n++) {
+			i = (r->rr_next + n) % r->nup;
+			if (usable(&r->up[i], rq)) {
+				r->rr_next = (i + 1) % r->nup;
+				return &r->up[i];
+			}
+		}
+		return NULL;
+	case POLICY_FASTEST:
+		/* an upstream not measured yet (srtt 0) gets measured */
+		for (i = 0; i < r->nup; i++)
+			if (usable(&r->up[i], rq) && (best == NULL ||
+			    r->up[i].srtt_ms < best->srtt_ms))
+				best = &r->up[i];
+		return best;
+	default:
+		for (i = 0; i < r->nup; i++)
+			if (usable(&r->up[i], rq))
+				return &r->up[i];
+		return NULL;
+	}
+}
+
 static struct upstream *
 choose_upstream(struct resolver *r, struct rquery *rq)
 {
-	int	 i;
+	struct upstream	*up;
+	uint32_t	 all = (1U << r->nup) - 1;
+	int		 i;
 
 	/* every upstream tried: start a new round until the deadline */
-	if ((rq->tried & ((1U << r->nup) - 1)) == (1U << r->nup) - 1)
+	if ((rq->tried & all) == all)
 		rq->tried = 0;
-	for (i = 0; i < r->nup; i++)
-		if (!(rq->tried & (1U << i)) && r->up[i].state != UP_DOWN)
-			return &r->up[i];
+	if ((up = choose_healthy(r, rq)) != NULL)
+		return up;
 	/* all down: keep trying them in order rather than give up */
 	for (i = 0; i < r->nup; i++)
 		if (!(rq->tried & (1U << i)))

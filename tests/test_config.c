@@ -542,8 +542,8 @@ t_missing_and_extra(void)
 	    "t.conf:1: \"port\" given twice"));
 	CHECK(fails_with("upstream 1.1.1.1 tls\n", "t.conf:1: unexpected "
 	    "\"tls\""));
-	CHECK(fails_with("cache 5\n", "t.conf:1: expected \"size\" after "
-	    "\"cache\""));
+	CHECK(fails_with("cache 5\n", "t.conf:1: expected \"size\" or "
+	    "\"serve-stale\" after \"cache\""));
 	CHECK(fails_with("cache size 5 6\n", "t.conf:1: unexpected \"6\""));
 	CHECK(fails_with("user a b\n", "t.conf:1: unexpected \"b\""));
 	CHECK(fails_with("ca /a /b\n", "t.conf:1: unexpected \"/b\""));
@@ -934,7 +934,8 @@ t_finalize_defaults(void)
 	    "listen on :: port 5353\n"
 	    "upstream 1.1.1.1 port 853 name \"cloudflare-dns.com\"\n"
 	    "upstream 1.0.0.1 port 853 name \"cloudflare-dns.com\"\n"
-	    "ca \"%s\"\nuser \"_dnstls\"\ncache size 10000\nratelimit 0\n",
+	    "ca \"%s\"\nuser \"_dnstls\"\npolicy fastest\ncache size 10000\n"
+	    "ratelimit 0\n",
 	    default_ca());
 	text = print_conf(&conf);
 	CHECK(text != NULL && expected != NULL && strcmp(text, expected) == 0);
@@ -1017,6 +1018,7 @@ t_print_format(void)
 	    "\"\n"
 	    "ca \"/c\\\"a\"\n"
 	    "user \"u\"\n"
+	    "policy fastest\n"
 	    "cache size 10000\n"
 	    "ratelimit 9\n") == 0);
 	CHECK(round_trips(&conf));
@@ -1025,7 +1027,7 @@ t_print_format(void)
 	conf_init(&conf);
 	text = print_conf(&conf);
 	CHECK(text != NULL && strcmp(text,
-	    "cache size 10000\nratelimit 0\n") == 0);
+	    "policy fastest\ncache size 10000\nratelimit 0\n") == 0);
 	free(text);
 }
 
@@ -1101,7 +1103,8 @@ static void
 t_file_size(void)
 {
 	struct dnstlsd_conf	 conf;
-	char			 err[CONF_ERRLEN], path[] = "/tmp/conftestXXXXXX";
+	char			 err[CONF_ERRLEN];
+	char			 path[] = "/tmp/conftestXXXXXX";
 	char			*blank, *expected;
 	size_t			 max = 1024 * 1024;
 	int			 fd;
