@@ -39,11 +39,13 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dns.h"
 #include "dnstlsd.h"
 #include "log.h"
+#include "ratelimit.h"
 
 #define MAX_INFLIGHT		16384	/* queries waiting for the resolver */
 #define MAX_TCP_CLIENTS		1024
@@ -52,6 +54,7 @@
 #define UDP_BATCH		64	/* datagrams read per wakeup */
 #define ACCEPT_BATCH		16
 #define ACCEPT_PAUSE_MS		500
+#define RATELIMIT_CLIENTS	65536	/* 3 MB of buckets, allocated once */
 
 struct frontend;
 struct tcp_client;
@@ -73,6 +76,8 @@ struct fquery {
 
 struct tcp_client {
 	struct frontend		*fe;
+	struct sockaddr_storage	 peer;
+	socklen_t		 peerlen;
 	struct bufferevent	*bev;
 	TAILQ_HEAD(, fquery)	 queries;
 	int			 nqueries;
@@ -92,6 +97,7 @@ struct frontend_stats {
 	uint64_t	 servfail, bad_answers, timeouts;
 	uint64_t	 rcode[16];
 	uint64_t	 tcp_refused;
+	uint64_t	 ratelimited;
 };
 
 struct frontend {
@@ -108,6 +114,7 @@ struct frontend {
 	uint32_t		 seq;
 	int			 nclients;
 	struct frontend_stats	 stats;
+	struct ratelimit	*ratelimit;	/* NULL: no limit */
 	uint8_t			 buf[DNS_MAXMSG + 2];
 	uint8_t			 out[DNS_MAXMSG + 2];
 };
@@ -335,6 +342,23 @@ resolver_dispatch(evutil_socket_t fd, short events, void *arg)
 
 /* --- queries from clients --- */
 
+static int
+rate_allowed(struct frontend *fe, const struct sockaddr_storage *from,
+    socklen_t fromlen)
+{
+	struct timespec	 now;
+
+	if (fe->ratelimit == NULL)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	if (ratelimit_allow(fe->ratelimit, (const struct sockaddr *)from,
+	    fromlen, (uint64_t)now.tv_sec * 1000 +
+	    (uint64_t)now.tv_nsec / 1000000))
+		return 1;
+	fe->stats.ratelimited++;
+	return 0;
+}
+
 /*
  * Validate a query and either answer it here or pass it on. Returns the
  * new query when one is in flight, so the caller can attach its client.
@@ -385,6 +409,18 @@ handle_query(struct frontend *fe, const uint8_t *msg, size_t len,
 	return fq;
 }
 
+/* REFUSED for a query that parses, nothing for anything else */
+static size_t
+refuse(const uint8_t *msg, size_t len, uint8_t *reply)
+{
+	struct dns_query	 q;
+	int			 rcode;
+
+	if (dns_query_parse(msg, len, &q, &rcode) == DNS_DROP)
+		return 0;
+	return dns_error_answer(&q, DNS_RCODE_REFUSED, reply, DNS_MAXMSG);
+}
+
 static void
 udp_readable(evutil_socket_t fd, short events, void *arg)
 {
@@ -407,6 +443,9 @@ udp_readable(evutil_socket_t fd, short events, void *arg)
 			break;
 		}
 		fe->stats.queries_udp++;
+		/* over the limit: dropped, answering would reflect a flood */
+		if (!rate_allowed(fe, &from, fromlen))
+			continue;
 		fq = handle_query(fe, fe->buf, (size_t)n, TRANSPORT_UDP,
 		    fe->out, &replylen);
 		if (fq != NULL) {
@@ -471,8 +510,13 @@ tcp_readable(struct bufferevent *bev, void *arg)
 		if ((msg = evbuffer_pullup(in, (ssize_t)(len + 2))) == NULL)
 			break;
 		fe->stats.queries_tcp++;
-		fq = handle_query(fe, msg + 2, len, TRANSPORT_TCP, fe->out,
-		    &replylen);
+		if (!rate_allowed(fe, &tc->peer, tc->peerlen)) {
+			/* a TCP peer is no spoofer: tell it, cheaply */
+			fq = NULL;
+			replylen = refuse(msg + 2, len, fe->out);
+		} else
+			fq = handle_query(fe, msg + 2, len, TRANSPORT_TCP,
+			    fe->out, &replylen);
 		evbuffer_drain(in, len + 2);
 		if (fq != NULL) {
 			fq->tc = tc;
@@ -520,7 +564,8 @@ tcp_event(struct bufferevent *bev, short what, void *arg)
 }
 
 static void
-tcp_client_new(struct frontend *fe, int fd)
+tcp_client_new(struct frontend *fe, int fd, const struct sockaddr_storage *peer,
+    socklen_t peerlen)
 {
 	struct tcp_client	*tc;
 	struct timeval		 idle = { TCP_IDLE_SEC, 0 };
@@ -534,6 +579,8 @@ tcp_client_new(struct frontend *fe, int fd)
 	}
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	tc->fe = fe;
+	tc->peer = *peer;
+	tc->peerlen = peerlen;
 	TAILQ_INIT(&tc->queries);
 	tc->bev = bufferevent_socket_new(fe->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (tc->bev == NULL) {
@@ -558,14 +605,18 @@ accept_resume(evutil_socket_t fd, short events, void *arg)
 static void
 tcp_acceptable(evutil_socket_t fd, short events, void *arg)
 {
-	struct listener	*l = arg;
-	struct timeval	 pause = { 0, ACCEPT_PAUSE_MS * 1000 };
-	int		 i, cfd;
+	struct listener		*l = arg;
+	struct timeval		 pause = { 0, ACCEPT_PAUSE_MS * 1000 };
+	struct sockaddr_storage	 peer;
+	socklen_t		 peerlen;
+	int			 i, cfd;
 
 	for (i = 0; i < ACCEPT_BATCH; i++) {
-		cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		peerlen = sizeof(peer);
+		cfd = accept4(fd, (struct sockaddr *)&peer, &peerlen,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (cfd != -1) {
-			tcp_client_new(l->fe, cfd);
+			tcp_client_new(l->fe, cfd, &peer, peerlen);
 			continue;
 		}
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
@@ -684,6 +735,9 @@ frontend_main(void)
 	fe->nfree = MAX_INFLIGHT;
 
 	receive_startup(fe);
+	if (fe->conf.ratelimit > 0 && (fe->ratelimit =
+	    ratelimit_new(fe->conf.ratelimit, RATELIMIT_CLIENTS)) == NULL)
+		fatal("%s: ratelimit_new", __func__);
 	if ((fe->base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	child_enter_sandbox(PROC_FRONTEND, &fe->cs);

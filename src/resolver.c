@@ -336,8 +336,12 @@ query_send(struct rquery *rq, struct conn *c)
 	ms_to_tv(attempt_ms(c->up), &tv);
 	evtimer_assign(&rq->attempt, r->base, query_attempt_timeout, rq);
 	evtimer_add(&rq->attempt, &tv);
+	/*
+	 * Write once the current batch of queries is queued: all of them
+	 * leave in one TLS record instead of one record each.
+	 */
 	if (c->state == CONN_READY)
-		conn_flush(c);
+		event_active(&c->wev, EV_WRITE, 1);
 	return 0;
 }
 

@@ -45,6 +45,7 @@ main(void)
 	test_imsg();
 	test_config();
 	test_pin();
+	test_ratelimit();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }

@@ -39,5 +39,6 @@ void	 test_dns(void);
 void	 test_imsg(void);
 void	 test_config(void);
 void	 test_pin(void);
+void	 test_ratelimit(void);
 
 #endif /* TEST_H */
