@@ -51,7 +51,9 @@
 #define MAX_TCP_CLIENTS		1024
 #define TCP_CLIENT_INFLIGHT	64	/* pipelined queries per connection */
 #define TCP_IDLE_SEC		10
-#define UDP_BATCH		64	/* datagrams read per wakeup */
+#define UDP_BATCH		32	/* datagrams read per recvmmsg() */
+#define UDP_ROUNDS		4	/* recvmmsg() calls per wakeup */
+#define UDP_QUERY_MAX		4096	/* a larger datagram is no query */
 #define ACCEPT_BATCH		16
 #define ACCEPT_PAUSE_MS		500
 #define RATELIMIT_CLIENTS	65536	/* 3 MB of buckets, allocated once */
@@ -100,6 +102,14 @@ struct frontend_stats {
 	uint64_t	 ratelimited;
 };
 
+/* one recvmmsg() worth of datagrams */
+struct udp_batch {
+	struct mmsghdr		 msg[UDP_BATCH];
+	struct iovec		 iov[UDP_BATCH];
+	struct sockaddr_storage	 from[UDP_BATCH];
+	uint8_t			 buf[UDP_BATCH][UDP_QUERY_MAX];
+};
+
 struct frontend {
 	struct event_base	*base;
 	struct child_startup	 cs;
@@ -115,7 +125,7 @@ struct frontend {
 	int			 nclients;
 	struct frontend_stats	 stats;
 	struct ratelimit	*ratelimit;	/* NULL: no limit */
-	uint8_t			 buf[DNS_MAXMSG + 2];
+	struct udp_batch	 udp_in;
 	uint8_t			 out[DNS_MAXMSG + 2];
 };
 
@@ -422,40 +432,65 @@ refuse(const uint8_t *msg, size_t len, uint8_t *reply)
 }
 
 static void
+udp_query(struct frontend *fe, int fd, const uint8_t *msg, size_t len,
+    const struct sockaddr_storage *from, socklen_t fromlen)
+{
+	struct fquery	*fq;
+	size_t		 replylen;
+
+	fe->stats.queries_udp++;
+	/* over the limit: dropped, answering would reflect a flood */
+	if (!rate_allowed(fe, from, fromlen))
+		return;
+	fq = handle_query(fe, msg, len, TRANSPORT_UDP, fe->out, &replylen);
+	if (fq != NULL) {
+		fq->udp_fd = fd;
+		fq->from = *from;
+		fq->fromlen = fromlen;
+	} else if (replylen > 0) {
+		count_rcode(fe, fe->out, replylen);
+		udp_send(fd, from, fromlen, fe->out, replylen);
+	}
+}
+
+static void
 udp_readable(evutil_socket_t fd, short events, void *arg)
 {
 	struct listener		*l = arg;
 	struct frontend		*fe = l->fe;
-	struct sockaddr_storage	 from;
-	struct fquery		*fq;
-	socklen_t		 fromlen;
-	ssize_t			 n;
-	size_t			 replylen;
-	int			 i;
+	struct udp_batch	*b = &fe->udp_in;
+	struct msghdr		*h;
+	int			 i, n, round;
 
-	for (i = 0; i < UDP_BATCH; i++) {
-		fromlen = sizeof(from);
-		n = recvfrom(fd, fe->buf, sizeof(fe->buf), MSG_DONTWAIT,
-		    (struct sockaddr *)&from, &fromlen);
+	for (round = 0; round < UDP_ROUNDS; round++) {
+		for (i = 0; i < UDP_BATCH; i++) {
+			h = &b->msg[i].msg_hdr;
+			memset(h, 0, sizeof(*h));
+			b->iov[i].iov_base = b->buf[i];
+			b->iov[i].iov_len = sizeof(b->buf[i]);
+			h->msg_iov = &b->iov[i];
+			h->msg_iovlen = 1;
+			h->msg_name = &b->from[i];
+			h->msg_namelen = sizeof(b->from[i]);
+		}
+		n = recvmmsg(fd, b->msg, UDP_BATCH, MSG_DONTWAIT, NULL);
 		if (n == -1) {
 			if (errno != EAGAIN && errno != EINTR)
-				log_warn("%s: recvfrom", __func__);
+				log_warn("%s: recvmmsg", __func__);
 			break;
 		}
-		fe->stats.queries_udp++;
-		/* over the limit: dropped, answering would reflect a flood */
-		if (!rate_allowed(fe, &from, fromlen))
-			continue;
-		fq = handle_query(fe, fe->buf, (size_t)n, TRANSPORT_UDP,
-		    fe->out, &replylen);
-		if (fq != NULL) {
-			fq->udp_fd = fd;
-			fq->from = from;
-			fq->fromlen = fromlen;
-		} else if (replylen > 0) {
-			count_rcode(fe, fe->out, replylen);
-			udp_send(fd, &from, fromlen, fe->out, replylen);
+		for (i = 0; i < n; i++) {
+			h = &b->msg[i].msg_hdr;
+			if (h->msg_flags & MSG_TRUNC) {
+				fe->stats.queries_udp++;
+				fe->stats.dropped++;
+				continue;
+			}
+			udp_query(fe, fd, b->buf[i], b->msg[i].msg_len,
+			    &b->from[i], h->msg_namelen);
 		}
+		if (n < UDP_BATCH)
+			break;
 	}
 	resolver_flush(fe);
 }
