@@ -163,6 +163,37 @@ int		 dns_answer_peek(const uint8_t *, size_t, uint16_t *,
 size_t		 dns_client_answer(const uint8_t *, size_t,
 		    const struct dns_query *, size_t maxlen, uint8_t *, size_t);
 
+/*
+ * How long an upstream answer (one question, every record walked and
+ * bounds-checked) may be cached, in seconds, into *ttl. 0 means not at
+ * all: TC set, an rcode other than NOERROR and NXDOMAIN, or a negative
+ * answer (NXDOMAIN, or NODATA: NOERROR without answer records) that has
+ * no SOA in its authority section. Otherwise the smallest TTL of the
+ * answer and authority records, OPT left out; a negative answer is
+ * further capped by its SOA's MINIMUM (RFC 2308). The additional section
+ * only has to parse. TTLs with the top bit set count as 0 (RFC 2181).
+ * Returns 0, or -1 when the message does not parse.
+ */
+int		 dns_answer_ttl(const uint8_t *, size_t, uint32_t *);
+
+/*
+ * Rewrite in place the TTL of every record in all three sections, OPT
+ * left out: to fixed when it is not 0, else to the TTL less age, at
+ * least 0. Counts a cached answer down, or serves it stale (RFC 8767).
+ * Returns 0, or -1 with the message untouched when it does not parse.
+ */
+int		 dns_answer_set_ttl(uint8_t *, size_t, uint32_t age,
+		    uint32_t fixed);
+
+/*
+ * Lower in place every TTL above cap to cap, OPT left out; a TTL with the
+ * top bit set becomes 0. Keeps a cached answer from telling a client to
+ * keep any of it longer than the cache itself may, negative answers'
+ * SOA included (RFC 2308 section 5). Returns 0, or -1 with the message
+ * untouched when it does not parse.
+ */
+int		 dns_answer_cap_ttl(uint8_t *, size_t, uint32_t cap);
+
 /* Render a wire name as text into buf ("." for the root), for logs. */
 void		 dns_name_str(const uint8_t *, size_t, char *, size_t);
 

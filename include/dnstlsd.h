@@ -64,6 +64,8 @@ enum imsg_type {
 	IMSG_CONF_MAIN,		/* struct conf_main */
 	IMSG_CONF_UPSTREAM,	/* struct conf_upstream (resolver) */
 	IMSG_CONF_END,		/* configuration complete: enter the sandbox */
+	/* parent -> resolver, at run time */
+	IMSG_NETWORK_CHANGED,	/* forget upstream health, reconnect */
 	/* child -> parent */
 	IMSG_LOG,		/* int priority, then the line */
 	/* frontend <-> resolver, peerid is the frontend's query id */
@@ -101,6 +103,10 @@ void		 close_from(int);
 /* parent.c */
 __attribute__((__noreturn__)) void parent_main(struct dnstlsd_conf *,
 		    int foreground, int verbose, const char *self);
+
+/* netwatch.c */
+int		 netwatch_open(void);
+int		 netwatch_drain(int);
 
 /* frontend.c */
 __attribute__((__noreturn__)) void frontend_main(void);

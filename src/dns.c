@@ -59,6 +59,39 @@ struct answer_layout {
 	uint32_t	 opt_ttl;
 };
 
+/* The record sections after the question, in wire order. */
+enum section {
+	SECTION_ANSWER,
+	SECTION_AUTHORITY,
+	SECTION_ADDITIONAL,
+	SECTION_END
+};
+
+/* One resource record, as offsets into the message that holds it. */
+struct rr {
+	size_t		 start;		/* owner name */
+	uint16_t	 type;
+	uint16_t	 class;
+	size_t		 ttl_at;
+	uint32_t	 ttl;
+	size_t		 rdata;
+	uint16_t	 rdlen;
+	enum section	 section;
+};
+
+/*
+ * A message read one record at a time after its header and its single
+ * question: the one walker for every function that looks at records.
+ */
+struct msg_walk {
+	struct wire	 w;
+	uint16_t	 flags;
+	uint16_t	 count[SECTION_END];
+	size_t		 records;	/* first byte after the question */
+	enum section	 section;
+	uint16_t	 done;		/* records read in this section */
+};
+
 /* Text output for logs: all-or-nothing appends, always NUL-terminated. */
 struct text {
 	char		*buf;
@@ -91,7 +124,17 @@ static int	 name_reaches(struct wire *, size_t);
 static int	 rdata_names(uint16_t, size_t *, int *);
 static int	 rr_reaches(const uint8_t *, size_t, uint16_t, size_t, uint16_t,
 		    size_t);
-static int	 answer_rr(struct wire *, struct answer_layout *, int);
+static int	 rr_read(struct wire *, struct rr *);
+static int	 msg_walk_init(struct msg_walk *, const uint8_t *, size_t,
+		    struct dns_question *);
+static int	 msg_walk_next(struct msg_walk *, struct rr *);
+static int	 msg_check(const uint8_t *, size_t);
+static uint32_t	 ttl_value(uint32_t);
+static uint32_t	 ttl_min(uint32_t, uint32_t);
+static int	 soa_minimum(const uint8_t *, const struct rr *, uint32_t *);
+static int	 ttl_rewrite(uint8_t *, size_t, uint32_t, uint32_t, uint32_t);
+static int	 answer_rr(const uint8_t *, const struct rr *,
+		    struct answer_layout *);
 static int	 answer_walk(const uint8_t *, size_t, const struct dns_query *,
 		    struct answer_layout *);
 static uint16_t	 client_flags(const struct dns_query *, uint16_t);
@@ -712,40 +755,103 @@ rr_reaches(const uint8_t *buf, size_t start, uint16_t type, size_t rdata,
 	return 0;
 }
 
+/* Read one record's fixed fields and claim its RDATA. 0 ok, -1 bad. */
 static int
-answer_rr(struct wire *w, struct answer_layout *lay, int additional)
+rr_read(struct wire *w, struct rr *rr)
 {
-	const uint8_t	*rdata;
-	size_t		 start, rdoff;
-	uint32_t	 ttl;
-	uint16_t	 type, rdlen;
-
-	start = w->pos;
+	rr->start = w->pos;
 	wire_skip_name(w);
-	type = wire_u16(w);
-	(void)wire_u16(w);	/* class */
-	ttl = wire_u32(w);
-	rdlen = wire_u16(w);
-	rdoff = w->pos;
-	rdata = wire_rdata(w, rdlen);
-	if (rdata == NULL)
+	rr->type = wire_u16(w);
+	rr->class = wire_u16(w);
+	rr->ttl_at = w->pos;
+	rr->ttl = wire_u32(w);
+	rr->rdlen = wire_u16(w);
+	rr->rdata = w->pos;
+	wire_skip(w, rr->rdlen);
+	return wire_ok(w) ? 0 : -1;
+}
+
+/* Header and the one question, which goes to q. 0 ok, -1 bad. */
+static int
+msg_walk_init(struct msg_walk *m, const uint8_t *buf, size_t len,
+    struct dns_question *q)
+{
+	uint16_t	 qdcount;
+
+	memset(m, 0, sizeof(*m));
+	wire_init(&m->w, buf, len);
+	(void)wire_u16(&m->w);	/* id */
+	m->flags = wire_u16(&m->w);
+	qdcount = wire_u16(&m->w);
+	m->count[SECTION_ANSWER] = wire_u16(&m->w);
+	m->count[SECTION_AUTHORITY] = wire_u16(&m->w);
+	m->count[SECTION_ADDITIONAL] = wire_u16(&m->w);
+	if (!wire_ok(&m->w) || qdcount != 1)
 		return -1;
+	if (read_question(&m->w, q) == -1)
+		return -1;
+	m->records = m->w.pos;
+	m->section = SECTION_ANSWER;
+	return 0;
+}
+
+/*
+ * The next record into rr: 1 when there is one, 0 at the end of a message
+ * that held exactly the records its header promised, -1 when it is bad.
+ */
+static int
+msg_walk_next(struct msg_walk *m, struct rr *rr)
+{
+	while (m->section < SECTION_END &&
+	    m->done == m->count[m->section]) {
+		m->section++;
+		m->done = 0;
+	}
+	if (m->section == SECTION_END)
+		return wire_ok(&m->w) && wire_left(&m->w) == 0 ? 0 : -1;
+	if (rr_read(&m->w, rr) == -1)
+		return -1;
+	rr->section = m->section;
+	m->done++;
+	return 1;
+}
+
+/* Whether every record of a message can be walked. 0 ok, -1 bad. */
+static int
+msg_check(const uint8_t *buf, size_t len)
+{
+	struct msg_walk		 m;
+	struct dns_question	 q;
+	struct rr		 rr;
+	int			 more;
+
+	if (msg_walk_init(&m, buf, len, &q) == -1)
+		return -1;
+	while ((more = msg_walk_next(&m, &rr)) == 1)
+		continue;
+	return more;
+}
+
+static int
+answer_rr(const uint8_t *buf, const struct rr *rr, struct answer_layout *lay)
+{
 	/* records behind the OPT move when it goes; their pointers must not */
-	if (lay->has_opt &&
-	    rr_reaches(w->buf, start, type, rdoff, rdlen, lay->opt_start))
+	if (lay->has_opt && rr_reaches(buf, rr->start, rr->type, rr->rdata,
+	    rr->rdlen, lay->opt_start))
 		return -1;
-	if (type != DNS_TYPE_OPT)
+	if (rr->type != DNS_TYPE_OPT)
 		return 0;
-	if (!additional || lay->has_opt || w->buf[start] != 0)
+	if (rr->section != SECTION_ADDITIONAL || lay->has_opt ||
+	    buf[rr->start] != 0)
 		return -1;
-	if (opt_options(rdata, rdlen, NULL) == -1)
+	if (opt_options(buf + rr->rdata, rr->rdlen, NULL) == -1)
 		return -1;
 	lay->has_opt = 1;
-	lay->opt_start = start;
-	lay->opt_end = w->pos;
-	lay->opt_rdata = rdoff;
-	lay->opt_rdlen = rdlen;
-	lay->opt_ttl = ttl;
+	lay->opt_start = rr->start;
+	lay->opt_end = rr->rdata + rr->rdlen;
+	lay->opt_rdata = rr->rdata;
+	lay->opt_rdlen = rr->rdlen;
+	lay->opt_ttl = rr->ttl;
 	return 0;
 }
 
@@ -754,33 +860,26 @@ static int
 answer_walk(const uint8_t *ans, size_t anslen, const struct dns_query *q,
     struct answer_layout *lay)
 {
-	struct wire		 w;
+	struct msg_walk		 m;
 	struct dns_question	 aq;
-	size_t			 i, total;
-	uint16_t		 qdcount;
+	struct rr		 rr;
+	int			 more;
 
 	memset(lay, 0, sizeof(*lay));
-	wire_init(&w, ans, anslen);
-	(void)wire_u16(&w);	/* id: the caller matched it already */
-	lay->flags = wire_u16(&w);
-	qdcount = wire_u16(&w);
-	lay->ancount = wire_u16(&w);
-	lay->nscount = wire_u16(&w);
-	lay->arcount = wire_u16(&w);
-	if (!wire_ok(&w) || !(lay->flags & DNS_FLAG_QR) ||
-	    DNS_OPCODE(lay->flags) != 0 || qdcount != 1)
+	if (msg_walk_init(&m, ans, anslen, &aq) == -1)
 		return -1;
-	if (read_question(&w, &aq) == -1 || !dns_question_equal(&aq, &q->q))
+	if (!(m.flags & DNS_FLAG_QR) || DNS_OPCODE(m.flags) != 0 ||
+	    !dns_question_equal(&aq, &q->q))
 		return -1;
-	lay->records = w.pos;
-	total = (size_t)lay->ancount + lay->nscount + lay->arcount;
-	for (i = 0; i < total; i++)
-		if (answer_rr(&w, lay, i >= (size_t)lay->ancount +
-		    lay->nscount) == -1)
+	lay->flags = m.flags;
+	lay->ancount = m.count[SECTION_ANSWER];
+	lay->nscount = m.count[SECTION_AUTHORITY];
+	lay->arcount = m.count[SECTION_ADDITIONAL];
+	lay->records = m.records;
+	while ((more = msg_walk_next(&m, &rr)) == 1)
+		if (answer_rr(ans, &rr, lay) == -1)
 			return -1;
-	if (!wire_ok(&w) || wire_left(&w) != 0)
-		return -1;
-	return 0;
+	return more;
 }
 
 static uint16_t
@@ -874,6 +973,133 @@ dns_client_answer(const uint8_t *ans, size_t anslen,
 	wbuf_init(&b, out, outlen);
 	answer_truncated(&b, q, &lay);
 	return b.err ? 0 : b.len;
+}
+
+/*
+ * Answer TTLs, for the cache.
+ */
+
+/* RFC 2181 section 8: a TTL with the top bit set means zero. */
+static uint32_t
+ttl_value(uint32_t ttl)
+{
+	return (ttl & 0x80000000U) ? 0 : ttl;
+}
+
+static uint32_t
+ttl_min(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+/* The MINIMUM field closing SOA RDATA, which must hold nothing else. */
+static int
+soa_minimum(const uint8_t *msg, const struct rr *rr, uint32_t *minimum)
+{
+	struct wire	 w;
+
+	wire_init(&w, msg, rr->rdata + rr->rdlen);
+	wire_skip(&w, rr->rdata);
+	wire_skip_name(&w);	/* MNAME */
+	wire_skip_name(&w);	/* RNAME */
+	wire_skip(&w, 16);	/* SERIAL, REFRESH, RETRY, EXPIRE */
+	*minimum = ttl_value(wire_u32(&w));
+	return wire_ok(&w) && wire_left(&w) == 0 ? 0 : -1;
+}
+
+/*
+ * A negative answer lives as long as its SOA's TTL and MINIMUM allow
+ * (RFC 2308 section 5). Every other answer and authority record caps
+ * it too, so a CNAME in an NXDOMAIN answer or an NSEC beside the SOA is
+ * never served after its own TTL has run out.
+ */
+int
+dns_answer_ttl(const uint8_t *msg, size_t len, uint32_t *ttl)
+{
+	struct msg_walk		 m;
+	struct dns_question	 q;
+	struct rr		 rr;
+	uint32_t		 records, soa, minimum;
+	int			 more, rcode, negative;
+
+	*ttl = 0;
+	if (msg_walk_init(&m, msg, len, &q) == -1)
+		return -1;
+	records = soa = UINT32_MAX;
+	while ((more = msg_walk_next(&m, &rr)) == 1) {
+		if (rr.type == DNS_TYPE_OPT || rr.section == SECTION_ADDITIONAL)
+			continue;
+		records = ttl_min(records, ttl_value(rr.ttl));
+		if (rr.section != SECTION_AUTHORITY ||
+		    rr.type != DNS_TYPE_SOA)
+			continue;
+		if (soa_minimum(msg, &rr, &minimum) == -1)
+			return -1;
+		soa = ttl_min(soa, minimum);
+	}
+	if (more == -1)
+		return -1;
+
+	rcode = DNS_RCODE(m.flags);
+	if ((m.flags & DNS_FLAG_TC) ||
+	    (rcode != DNS_RCODE_NOERROR && rcode != DNS_RCODE_NXDOMAIN))
+		return 0;
+	negative = rcode == DNS_RCODE_NXDOMAIN ||
+	    m.count[SECTION_ANSWER] == 0;
+	if (negative && soa == UINT32_MAX)
+		return 0;
+	if (negative)
+		records = ttl_min(records, soa);
+	/* only OPT records where answers should be: nothing to keep */
+	if (records != UINT32_MAX)
+		*ttl = records;
+	return 0;
+}
+
+/*
+ * Every TTL but the OPT's becomes fixed when that is not 0, else the TTL
+ * less age and at most cap. The message is checked whole first, so one
+ * that turns out bad stays as it was.
+ */
+static int
+ttl_rewrite(uint8_t *msg, size_t len, uint32_t age, uint32_t fixed,
+    uint32_t cap)
+{
+	struct msg_walk		 m;
+	struct dns_question	 q;
+	struct rr		 rr;
+	uint32_t		 ttl;
+
+	if (msg_check(msg, len) == -1 ||
+	    msg_walk_init(&m, msg, len, &q) == -1)
+		return -1;
+	while (msg_walk_next(&m, &rr) == 1) {
+		/* the OPT's TTL field holds EDNS flags, not a lifetime */
+		if (rr.type == DNS_TYPE_OPT)
+			continue;
+		ttl = ttl_value(rr.ttl);
+		ttl = ttl > age ? ttl - age : 0;
+		ttl = ttl_min(ttl, cap);
+		if (fixed != 0)
+			ttl = fixed;
+		msg[rr.ttl_at] = (uint8_t)(ttl >> 24);
+		msg[rr.ttl_at + 1] = (uint8_t)(ttl >> 16);
+		msg[rr.ttl_at + 2] = (uint8_t)(ttl >> 8);
+		msg[rr.ttl_at + 3] = (uint8_t)ttl;
+	}
+	return 0;
+}
+
+int
+dns_answer_set_ttl(uint8_t *msg, size_t len, uint32_t age, uint32_t fixed)
+{
+	return ttl_rewrite(msg, len, age, fixed, UINT32_MAX);
+}
+
+int
+dns_answer_cap_ttl(uint8_t *msg, size_t len, uint32_t cap)
+{
+	return ttl_rewrite(msg, len, 0, 0, cap);
 }
 
 /*

@@ -63,7 +63,11 @@ struct parent {
 	struct event_base	*base;
 	struct child		 child[2];	/* frontend, resolver */
 	int			 shutting_down;
+	int			 netwatch_fd;
+	struct event		*netwatch_ev, *netwatch_settle;
 };
+
+#define NETWORK_SETTLE_MS	1000	/* changes come in bursts */
 
 static const struct imsg_rule parent_rules[] = {
 	{ IMSG_LOG, sizeof(struct log_msg) + 1,
@@ -425,6 +429,48 @@ dispatch_child(evutil_socket_t fd, short events, void *arg)
 }
 
 static void
+network_settled(evutil_socket_t fd, short events, void *arg)
+{
+	struct parent	*p = arg;
+	struct child	*resolver = &p->child[1];
+
+	log_info("network changed: resetting upstream state");
+	if (imsg_compose(&resolver->ibuf, IMSG_NETWORK_CHANGED, 0, -1, NULL,
+	    0) == -1 || imsg_flush(&resolver->ibuf) == -1)
+		log_warn("%s: cannot tell the resolver", __func__);
+}
+
+static void
+network_event(evutil_socket_t fd, short events, void *arg)
+{
+	struct parent	*p = arg;
+	struct timeval	 tv = { NETWORK_SETTLE_MS / 1000,
+			    (NETWORK_SETTLE_MS % 1000) * 1000 };
+	int		 rc;
+
+	if ((rc = netwatch_drain(p->netwatch_fd)) == -1) {
+		log_warn("network watch failed, no longer watching");
+		event_del(p->netwatch_ev);
+		return;
+	}
+	if (rc == 1)
+		evtimer_add(p->netwatch_settle, &tv);	/* restarts the wait */
+}
+
+static void
+watch_network(struct parent *p)
+{
+	if ((p->netwatch_fd = netwatch_open()) == -1)
+		return;
+	p->netwatch_ev = event_new(p->base, p->netwatch_fd,
+	    EV_READ | EV_PERSIST, network_event, p);
+	p->netwatch_settle = evtimer_new(p->base, network_settled, p);
+	if (p->netwatch_ev == NULL || p->netwatch_settle == NULL ||
+	    event_add(p->netwatch_ev, NULL) == -1)
+		fatalx("%s: event setup", __func__);
+}
+
+static void
 add_signal(struct parent *p, int sig)
 {
 	struct event	*ev;
@@ -515,6 +561,7 @@ parent_main(struct dnstlsd_conf *conf, int foreground, int verbose,
 	add_signal(&p, SIGINT);
 	add_signal(&p, SIGHUP);
 	add_signal(&p, SIGCHLD);
+	watch_network(&p);
 	for (i = 0; i < 2; i++) {
 		struct child	*c = &p.child[i];
 

@@ -347,6 +347,24 @@ query_send(struct rquery *rq, struct conn *c)
 
 /* --- upstream health --- */
 
+/*
+ * When every upstream is down, the likeliest cause is our own network:
+ * treat them all as unknown again so queries try them (the probes keep
+ * their backoff) instead of waiting out a minute of backoff.
+ */
+static void
+all_down_reset(struct resolver *r)
+{
+	int	 i;
+
+	for (i = 0; i < r->nup; i++)
+		if (r->up[i].state != UP_DOWN)
+			return;
+	log_warnx("all upstreams down");
+	for (i = 0; i < r->nup; i++)
+		r->up[i].state = UP_UNKNOWN;
+}
+
 static void
 upstream_failed(struct upstream *up, const char *why)
 {
@@ -366,6 +384,7 @@ upstream_failed(struct upstream *up, const char *why)
 	up->state = UP_DOWN;
 	ms_to_tv(ms, &tv);
 	evtimer_add(&up->probe, &tv);
+	all_down_reset(up->r);
 }
 
 static void
@@ -401,36 +420,56 @@ conn_free(struct conn *c)
 	free(c);
 }
 
+TAILQ_HEAD(rquery_list, rquery);
+
 /*
- * The connection is unusable. Its queries go elsewhere: to the next
- * upstream when this one failed, or once more to the same upstream when
- * the server merely closed a connection that had been working.
+ * Take the queries off a connection that is going away and free it. The
+ * queries are marked so they go to the next upstream when this one
+ * failed, or once more to the same upstream when the server merely
+ * closed a connection that had been working.
  */
 static void
-conn_fail(struct conn *c, const char *why, int upstream_fault)
+conn_orphan(struct conn *c, struct rquery_list *orphans, int upstream_fault)
 {
 	struct upstream	*up = c->up;
 	struct rquery	*rq;
-	TAILQ_HEAD(, rquery) orphans;
 
-	if (upstream_fault)
-		upstream_failed(up, why);
-	else
-		log_debug("upstream %s: connection closed: %s", up->addr, why);
-	TAILQ_INIT(&orphans);
 	while ((rq = TAILQ_FIRST(&c->inflight)) != NULL) {
 		query_detach(rq);
 		if (upstream_fault || rq->resent)
 			rq->tried |= 1U << up->idx;
 		else
 			rq->resent = 1;
-		TAILQ_INSERT_TAIL(&orphans, rq, entry);
+		TAILQ_INSERT_TAIL(orphans, rq, entry);
 	}
 	conn_free(c);
-	while ((rq = TAILQ_FIRST(&orphans)) != NULL) {
-		TAILQ_REMOVE(&orphans, rq, entry);
+}
+
+static void
+dispatch_orphans(struct rquery_list *orphans)
+{
+	struct rquery	*rq;
+
+	while ((rq = TAILQ_FIRST(orphans)) != NULL) {
+		TAILQ_REMOVE(orphans, rq, entry);
 		query_dispatch(rq);
 	}
+}
+
+/* the connection is unusable: its queries go elsewhere */
+static void
+conn_fail(struct conn *c, const char *why, int upstream_fault)
+{
+	struct rquery_list	 orphans;
+
+	if (upstream_fault)
+		upstream_failed(c->up, why);
+	else
+		log_debug("upstream %s: connection closed: %s", c->up->addr,
+		    why);
+	TAILQ_INIT(&orphans);
+	conn_orphan(c, &orphans, upstream_fault);
+	dispatch_orphans(&orphans);
 }
 
 static void
@@ -996,12 +1035,45 @@ configure_upstreams(struct resolver *r)
 	}
 }
 
+static const struct imsg_rule parent_rules[] = {
+	{ IMSG_NETWORK_CHANGED, 0, 0, 0 },
+};
+
+/*
+ * The host's network changed: what we knew about the upstreams (down,
+ * backoff, RTT, the connections themselves) may be wrong now. Start over;
+ * queries in flight are resent on the new connections.
+ */
+static void
+network_changed(struct resolver *r)
+{
+	struct rquery_list	 orphans;
+	struct upstream		*up;
+	struct conn		*c;
+	int			 i;
+
+	TAILQ_INIT(&orphans);
+	for (i = 0; i < r->nup; i++) {
+		up = &r->up[i];
+		while ((c = TAILQ_FIRST(&up->conns)) != NULL)
+			conn_orphan(c, &orphans, 0);
+		evtimer_del(&up->probe);
+		up->state = UP_UNKNOWN;
+		up->failures = 0;
+		up->srtt_ms = 0;
+	}
+	for (i = 0; i < r->nup; i++)
+		(void)conn_open(&r->up[i]);
+	dispatch_orphans(&orphans);
+}
+
 static void
 parent_dispatch(evutil_socket_t fd, short events, void *arg)
 {
 	struct resolver	*r = arg;
 	struct imsg	 imsg;
 	ssize_t		 n;
+	int		 rc;
 
 	if ((n = imsg_read(&r->cs.parent)) == -1) {
 		if (errno == EAGAIN || errno == EINTR)
@@ -1010,8 +1082,14 @@ parent_dispatch(evutil_socket_t fd, short events, void *arg)
 	}
 	if (n == 0)
 		fatalx("the parent is gone");
-	if (imsg_get(&r->cs.parent, &imsg) != 0)
-		fatalx("protocol violation by the parent");
+	while ((rc = imsg_get(&r->cs.parent, &imsg)) == 1) {
+		imsg_fatal_check(&imsg, parent_rules, NELEMS(parent_rules),
+		    "parent");
+		network_changed(r);
+	}
+	if (rc == -1)
+		fatalx("protocol violation by the parent: bad frame");
+	frontend_flush(r);
 }
 
 void

@@ -1,0 +1,497 @@
+/*
+ * Copyright (c) 2026 the dnstlsd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The answer cache of the frontend: a hash table with chaining for
+ * lookups and a doubly-linked list in least-recently-used order for
+ * eviction. Pure code. It trusts neither clients nor upstreams: keys are
+ * hashed with a secret so that nobody can choose names that pile up in
+ * one chain, and an answer is kept only after dns_answer_ttl() has walked
+ * every byte of it and it is known to answer the question it is kept
+ * under. What it trusts is its caller's clock and dns_query.
+ */
+
+#include <sys/queue.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache.h"
+#include "dns.h"
+
+#define CACHE_KEYMAX	(DNS_MAXNAME + 5)	/* name, type, class, bits */
+#define CACHE_KEY_DO	0x01
+#define CACHE_KEY_CD	0x02
+#define SIP_KEYLEN	16
+
+struct cache_key {
+	uint8_t		 b[CACHE_KEYMAX];
+	uint16_t	 len;
+	uint64_t	 hash;
+};
+
+struct cache_entry {
+	struct cache_entry		*chain;	/* next in the same bucket */
+	TAILQ_ENTRY(cache_entry)	 lru;
+	uint64_t			 hash;
+	uint64_t			 stored;	/* when it was kept */
+	uint64_t			 expires;
+	uint16_t			 keylen;
+	uint16_t			 anslen;
+	uint8_t				 data[];	/* key, then answer */
+};
+
+TAILQ_HEAD(cache_lru, cache_entry);
+
+struct cache {
+	struct cache_entry	**buckets;	/* NULL when disabled */
+	uint32_t		 nbuckets;	/* a power of two */
+	uint32_t		 max_entries;
+	size_t			 max_bytes;
+	struct cache_lru	 lru;		/* most recently used first */
+	struct cache_stats	 stats;
+	uint8_t			 secret[SIP_KEYLEN];
+};
+
+/* the accounting in cache.h must cover what is really allocated */
+_Static_assert(sizeof(struct cache_entry) + 2 * sizeof(void *) <=
+    CACHE_ENTRY_OVERHEAD, "CACHE_ENTRY_OVERHEAD too small");
+_Static_assert(CACHE_MAX_ANSWER <= UINT16_MAX, "anslen is 16 bits");
+
+static uint64_t	 le64(const uint8_t *);
+static uint64_t	 rotl64(uint64_t, unsigned int);
+static void	 sip_round(uint64_t[4]);
+static uint64_t	 siphash24(const uint8_t[SIP_KEYLEN], const uint8_t *, size_t);
+static int	 key_make(const struct cache *, const struct dns_query *,
+		    struct cache_key *);
+static struct cache_entry **bucket(const struct cache *, uint64_t);
+static struct cache_entry *entry_find(const struct cache *,
+		    const struct cache_key *);
+static size_t	 entry_cost(size_t, size_t);
+static void	 entry_remove(struct cache *, struct cache_entry *);
+static void	 evict_to(struct cache *, uint32_t, size_t);
+static uint32_t	 bucket_count(uint32_t, size_t);
+static void	 rehash(struct cache *, uint32_t);
+static size_t	 entry_serve(const struct cache_entry *, uint32_t, uint32_t,
+		    uint8_t *, size_t);
+static uint32_t	 entry_age(const struct cache_entry *, uint64_t);
+static int	 answer_fits(const struct dns_query *, const uint8_t *, size_t);
+
+/*
+ * SipHash-2-4 (Aumasson and Bernstein), a keyed hash meant for exactly
+ * this: hash tables fed by an adversary.
+ */
+
+static uint64_t
+le64(const uint8_t *p)
+{
+	uint64_t	 v;
+	int		 i;
+
+	v = 0;
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint64_t
+rotl64(uint64_t x, unsigned int b)
+{
+	return x << b | x >> (64 - b);
+}
+
+static void
+sip_round(uint64_t v[4])
+{
+	v[0] += v[1];
+	v[1] = rotl64(v[1], 13) ^ v[0];
+	v[0] = rotl64(v[0], 32);
+	v[2] += v[3];
+	v[3] = rotl64(v[3], 16) ^ v[2];
+	v[0] += v[3];
+	v[3] = rotl64(v[3], 21) ^ v[0];
+	v[2] += v[1];
+	v[1] = rotl64(v[1], 17) ^ v[2];
+	v[2] = rotl64(v[2], 32);
+}
+
+static uint64_t
+siphash24(const uint8_t key[SIP_KEYLEN], const uint8_t *in, size_t len)
+{
+	uint64_t	 v[4], k0, k1, m;
+	size_t		 i, n;
+
+	k0 = le64(key);
+	k1 = le64(key + 8);
+	v[0] = k0 ^ 0x736f6d6570736575ULL;
+	v[1] = k1 ^ 0x646f72616e646f6dULL;
+	v[2] = k0 ^ 0x6c7967656e657261ULL;
+	v[3] = k1 ^ 0x7465646279746573ULL;
+	for (i = 0; len - i >= 8; i += 8) {
+		m = le64(in + i);
+		v[3] ^= m;
+		sip_round(v);
+		sip_round(v);
+		v[0] ^= m;
+	}
+	/* the last block: leftover bytes, the length's low byte on top */
+	m = (uint64_t)(len & 0xff) << 56;
+	for (n = 0; i + n < len; n++)
+		m |= (uint64_t)in[i + n] << (8 * n);
+	v[3] ^= m;
+	sip_round(v);
+	sip_round(v);
+	v[0] ^= m;
+	v[2] ^= 0xff;
+	for (n = 0; n < 4; n++)
+		sip_round(v);
+	return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+/*
+ * Keys and the table.
+ */
+
+/* Labels are lower-cased byte by byte; length bytes are left alone. */
+static int
+key_make(const struct cache *c, const struct dns_query *q,
+    struct cache_key *k)
+{
+	const struct dns_question	*qq = &q->q;
+	size_t				 i, end;
+	uint8_t				 ch, bits;
+
+	if (qq->qname_len == 0 || qq->qname_len > DNS_MAXNAME)
+		return -1;
+	for (i = 0; i < qq->qname_len; i = end) {
+		end = i + 1 + qq->qname[i];
+		if (end > qq->qname_len)
+			return -1;
+		k->b[i] = qq->qname[i];
+		for (i++; i < end; i++) {
+			ch = qq->qname[i];
+			if (ch >= 'A' && ch <= 'Z')
+				ch = (uint8_t)(ch - 'A' + 'a');
+			k->b[i] = ch;
+		}
+	}
+	bits = 0;
+	if (q->edns_do)
+		bits |= CACHE_KEY_DO;
+	if (q->flags & DNS_FLAG_CD)
+		bits |= CACHE_KEY_CD;
+	k->b[i++] = (uint8_t)(qq->qtype >> 8);
+	k->b[i++] = (uint8_t)qq->qtype;
+	k->b[i++] = (uint8_t)(qq->qclass >> 8);
+	k->b[i++] = (uint8_t)qq->qclass;
+	k->b[i++] = bits;
+	k->len = (uint16_t)i;
+	k->hash = siphash24(c->secret, k->b, k->len);
+	return 0;
+}
+
+static struct cache_entry **
+bucket(const struct cache *c, uint64_t hash)
+{
+	return &c->buckets[hash & (c->nbuckets - 1)];
+}
+
+static struct cache_entry *
+entry_find(const struct cache *c, const struct cache_key *k)
+{
+	struct cache_entry	*e;
+
+	for (e = *bucket(c, k->hash); e != NULL; e = e->chain)
+		if (e->hash == k->hash && e->keylen == k->len &&
+		    memcmp(e->data, k->b, k->len) == 0)
+			return e;
+	return NULL;
+}
+
+static size_t
+entry_cost(size_t keylen, size_t anslen)
+{
+	return CACHE_ENTRY_OVERHEAD + keylen + anslen;
+}
+
+static void
+entry_remove(struct cache *c, struct cache_entry *e)
+{
+	struct cache_entry	**link;
+
+	for (link = bucket(c, e->hash); *link != e; link = &(*link)->chain)
+		continue;
+	*link = e->chain;
+	TAILQ_REMOVE(&c->lru, e, lru);
+	c->stats.entries--;
+	c->stats.bytes -= entry_cost(e->keylen, e->anslen);
+	free(e);
+}
+
+/* Drop least recently used entries until both counts are within bounds. */
+static void
+evict_to(struct cache *c, uint32_t entries, size_t bytes)
+{
+	struct cache_entry	*e;
+
+	while (c->stats.entries > entries || c->stats.bytes > bytes) {
+		e = TAILQ_LAST(&c->lru, cache_lru);
+		entry_remove(c, e);
+		c->stats.evictions++;
+	}
+}
+
+/*
+ * One bucket per entry the bounds allow, rounded up to a power of two:
+ * chains stay about one entry long. The bytes bound counts too, so a big
+ * entry count with few bytes does not buy a big array.
+ */
+static uint32_t
+bucket_count(uint32_t max_entries, size_t max_bytes)
+{
+	size_t		 want;
+	uint32_t	 n;
+
+	want = max_bytes / CACHE_ENTRY_OVERHEAD;
+	if (want > max_entries)
+		want = max_entries;
+	for (n = 1; n < want && n < CACHE_BUCKETS_MAX; n <<= 1)
+		continue;
+	return n;
+}
+
+/* Move every entry to a new array; out of memory, keep the old one. */
+static void
+rehash(struct cache *c, uint32_t nbuckets)
+{
+	struct cache_entry	**old, *e;
+
+	old = c->buckets;
+	c->buckets = calloc(nbuckets, sizeof(*c->buckets));
+	if (c->buckets == NULL) {
+		c->buckets = old;
+		return;
+	}
+	c->nbuckets = nbuckets;
+	TAILQ_FOREACH(e, &c->lru, lru) {
+		e->chain = *bucket(c, e->hash);
+		*bucket(c, e->hash) = e;
+	}
+	free(old);
+}
+
+/*
+ * The cache.
+ */
+
+struct cache *
+cache_new(uint32_t max_entries, size_t max_bytes)
+{
+	struct cache	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	TAILQ_INIT(&c->lru);
+	arc4random_buf(c->secret, sizeof(c->secret));
+	c->max_entries = max_entries;
+	c->max_bytes = max_bytes;
+	if (max_entries == 0)
+		return c;
+	c->nbuckets = bucket_count(max_entries, max_bytes);
+	c->buckets = calloc(c->nbuckets, sizeof(*c->buckets));
+	if (c->buckets == NULL) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+cache_free(struct cache *c)
+{
+	struct cache_entry	*e;
+
+	if (c == NULL)
+		return;
+	while ((e = TAILQ_FIRST(&c->lru)) != NULL) {
+		TAILQ_REMOVE(&c->lru, e, lru);
+		free(e);
+	}
+	free(c->buckets);
+	free(c);
+}
+
+void
+cache_resize(struct cache *c, uint32_t max_entries, size_t max_bytes)
+{
+	uint32_t	 n;
+
+	c->max_entries = max_entries;
+	c->max_bytes = max_bytes;
+	if (c->buckets != NULL)
+		evict_to(c, max_entries, max_bytes);
+	if (max_entries == 0) {
+		free(c->buckets);
+		c->buckets = NULL;
+		c->nbuckets = 0;
+		return;
+	}
+	n = bucket_count(max_entries, max_bytes);
+	if (n != c->nbuckets)
+		rehash(c, n);
+}
+
+static uint32_t
+entry_age(const struct cache_entry *e, uint64_t now)
+{
+	/* a clock that went back makes the entry new, not negative */
+	if (now <= e->stored)
+		return 0;
+	if (now - e->stored > UINT32_MAX)
+		return UINT32_MAX;
+	return (uint32_t)(now - e->stored);
+}
+
+/* The kept answer into out with its TTLs rewritten; 0 if it does not fit. */
+static size_t
+entry_serve(const struct cache_entry *e, uint32_t age, uint32_t fixed,
+    uint8_t *out, size_t outlen)
+{
+	if (e->anslen > outlen)
+		return 0;
+	memcpy(out, e->data + e->keylen, e->anslen);
+	/* walked whole when it was stored, so this cannot fail */
+	if (dns_answer_set_ttl(out, e->anslen, age, fixed) == -1)
+		return 0;
+	return e->anslen;
+}
+
+size_t
+cache_lookup(struct cache *c, const struct dns_query *q, uint64_t now_sec,
+    int allow_stale, uint8_t *out, size_t outlen)
+{
+	struct cache_key	 k;
+	struct cache_entry	*e;
+	size_t			 len;
+	int			 stale;
+
+	if (c->buckets == NULL)
+		return 0;
+	if (key_make(c, q, &k) == -1 || (e = entry_find(c, &k)) == NULL) {
+		c->stats.misses++;
+		return 0;
+	}
+	stale = now_sec >= e->expires;
+	if (stale && now_sec - e->expires >= CACHE_STALE_MAX) {
+		/* of no use to anyone any more */
+		entry_remove(c, e);
+		c->stats.misses++;
+		return 0;
+	}
+	if (stale && !allow_stale) {
+		c->stats.misses++;
+		return 0;
+	}
+	if (stale)
+		len = entry_serve(e, 0, CACHE_STALE_TTL, out, outlen);
+	else
+		len = entry_serve(e, entry_age(e, now_sec), 0, out, outlen);
+	if (len == 0) {
+		c->stats.misses++;
+		return 0;
+	}
+	if (stale)
+		c->stats.stale_hits++;
+	else
+		c->stats.hits++;
+	TAILQ_REMOVE(&c->lru, e, lru);
+	TAILQ_INSERT_HEAD(&c->lru, e, lru);
+	return len;
+}
+
+/* Whether ans is an answer to q's very question, of the one opcode served. */
+static int
+answer_fits(const struct dns_query *q, const uint8_t *ans, size_t len)
+{
+	struct dns_question	 aq;
+	struct wire		 w;
+	uint16_t		 id, flags;
+
+	if (dns_answer_peek(ans, len, &id, &aq) == -1 ||
+	    !dns_question_equal(&aq, &q->q))
+		return 0;
+	wire_init(&w, ans, len);
+	wire_skip(&w, 2);
+	flags = wire_u16(&w);
+	return wire_ok(&w) && DNS_OPCODE(flags) == 0;
+}
+
+void
+cache_store(struct cache *c, const struct dns_query *q, const uint8_t *ans,
+    size_t len, uint64_t now_sec)
+{
+	struct cache_key	 k;
+	struct cache_entry	*e, **head;
+	size_t			 cost;
+	uint32_t		 ttl;
+
+	if (c->buckets == NULL || len > CACHE_MAX_ANSWER)
+		return;
+	/* never keep data under a question it does not answer */
+	if (!answer_fits(q, ans, len))
+		return;
+	if (dns_answer_ttl(ans, len, &ttl) == -1 || ttl == 0)
+		return;
+	if (ttl > CACHE_MAX_TTL)
+		ttl = CACHE_MAX_TTL;
+	if (now_sec > UINT64_MAX - ttl || key_make(c, q, &k) == -1)
+		return;
+	cost = entry_cost(k.len, len);
+	if (cost > c->max_bytes)
+		return;
+
+	if ((e = entry_find(c, &k)) != NULL)
+		entry_remove(c, e);
+	/* make room first, so the bounds hold even while allocating */
+	evict_to(c, c->max_entries - 1, c->max_bytes - cost);
+	if ((e = malloc(sizeof(*e) + k.len + len)) == NULL)
+		return;
+	e->hash = k.hash;
+	e->stored = now_sec;
+	e->expires = now_sec + ttl;
+	e->keylen = k.len;
+	e->anslen = (uint16_t)len;
+	memcpy(e->data, k.b, k.len);
+	memcpy(e->data + k.len, ans, len);
+	/* nothing in it may outlive the entry, an SOA's TTL least of all */
+	if (dns_answer_cap_ttl(e->data + k.len, len, ttl) == -1) {
+		free(e);
+		return;
+	}
+	head = bucket(c, e->hash);
+	e->chain = *head;
+	*head = e;
+	TAILQ_INSERT_HEAD(&c->lru, e, lru);
+	c->stats.entries++;
+	c->stats.bytes += cost;
+	c->stats.stores++;
+}
+
+void
+cache_get_stats(const struct cache *c, struct cache_stats *st)
+{
+	*st = c->stats;
+}
