@@ -31,11 +31,11 @@
 
 #include "cache.h"
 #include "dns.h"
+#include "siphash.h"
 
 #define CACHE_KEYMAX	(DNS_MAXNAME + 5)	/* name, type, class, bits */
 #define CACHE_KEY_DO	0x01
 #define CACHE_KEY_CD	0x02
-#define SIP_KEYLEN	16
 
 struct cache_key {
 	uint8_t		 b[CACHE_KEYMAX];
@@ -63,7 +63,7 @@ struct cache {
 	size_t			 max_bytes;
 	struct cache_lru	 lru;		/* most recently used first */
 	struct cache_stats	 stats;
-	uint8_t			 secret[SIP_KEYLEN];
+	uint8_t			 secret[SIPHASH_KEYLEN];
 };
 
 /* the accounting in cache.h must cover what is really allocated */
@@ -71,10 +71,6 @@ _Static_assert(sizeof(struct cache_entry) + 2 * sizeof(void *) <=
     CACHE_ENTRY_OVERHEAD, "CACHE_ENTRY_OVERHEAD too small");
 _Static_assert(CACHE_MAX_ANSWER <= UINT16_MAX, "anslen is 16 bits");
 
-static uint64_t	 le64(const uint8_t *);
-static uint64_t	 rotl64(uint64_t, unsigned int);
-static void	 sip_round(uint64_t[4]);
-static uint64_t	 siphash24(const uint8_t[SIP_KEYLEN], const uint8_t *, size_t);
 static int	 key_make(const struct cache *, const struct dns_query *,
 		    struct cache_key *);
 static struct cache_entry **bucket(const struct cache *, uint64_t);
@@ -89,77 +85,6 @@ static size_t	 entry_serve(const struct cache_entry *, uint32_t, uint32_t,
 		    uint8_t *, size_t);
 static uint32_t	 entry_age(const struct cache_entry *, uint64_t);
 static int	 answer_fits(const struct dns_query *, const uint8_t *, size_t);
-
-/*
- * SipHash-2-4 (Aumasson and Bernstein), a keyed hash meant for exactly
- * this: hash tables fed by an adversary.
- */
-
-static uint64_t
-le64(const uint8_t *p)
-{
-	uint64_t	 v;
-	int		 i;
-
-	v = 0;
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static uint64_t
-rotl64(uint64_t x, unsigned int b)
-{
-	return x << b | x >> (64 - b);
-}
-
-static void
-sip_round(uint64_t v[4])
-{
-	v[0] += v[1];
-	v[1] = rotl64(v[1], 13) ^ v[0];
-	v[0] = rotl64(v[0], 32);
-	v[2] += v[3];
-	v[3] = rotl64(v[3], 16) ^ v[2];
-	v[0] += v[3];
-	v[3] = rotl64(v[3], 21) ^ v[0];
-	v[2] += v[1];
-	v[1] = rotl64(v[1], 17) ^ v[2];
-	v[2] = rotl64(v[2], 32);
-}
-
-static uint64_t
-siphash24(const uint8_t key[SIP_KEYLEN], const uint8_t *in, size_t len)
-{
-	uint64_t	 v[4], k0, k1, m;
-	size_t		 i, n;
-
-	k0 = le64(key);
-	k1 = le64(key + 8);
-	v[0] = k0 ^ 0x736f6d6570736575ULL;
-	v[1] = k1 ^ 0x646f72616e646f6dULL;
-	v[2] = k0 ^ 0x6c7967656e657261ULL;
-	v[3] = k1 ^ 0x7465646279746573ULL;
-	for (i = 0; len - i >= 8; i += 8) {
-		m = le64(in + i);
-		v[3] ^= m;
-		sip_round(v);
-		sip_round(v);
-		v[0] ^= m;
-	}
-	/* the last block: leftover bytes, the length's low byte on top */
-	m = (uint64_t)(len & 0xff) << 56;
-	for (n = 0; i + n < len; n++)
-		m |= (uint64_t)in[i + n] << (8 * n);
-	v[3] ^= m;
-	sip_round(v);
-	sip_round(v);
-	v[0] ^= m;
-	v[2] ^= 0xff;
-	for (n = 0; n < 4; n++)
-		sip_round(v);
-	return v[0] ^ v[1] ^ v[2] ^ v[3];
-}
 
 /*
  * Keys and the table.

@@ -51,6 +51,7 @@
 #include <string.h>
 
 #include "ratelimit.h"
+#include "siphash.h"
 
 #define NONE		UINT32_MAX	/* end of a chain or list */
 #define COST		1000		/* one query, in milli-tokens */
@@ -77,7 +78,7 @@ struct entry {
 };
 
 struct ratelimit {
-	uint64_t	 secret[2];	/* SipHash key */
+	uint8_t		 secret[SIPHASH_KEYLEN];
 	struct entry	*entries;
 	uint32_t	*heads;		/* first entry of each hash bucket */
 	uint32_t	 nentries, used;
@@ -90,45 +91,6 @@ _Static_assert(sizeof(struct entry) + 2 * sizeof(uint32_t) <=
     RATELIMIT_BYTES_PER_CLIENT, "entry larger than the documented bound");
 _Static_assert(sizeof(struct ratelimit) <= 128,
     "header larger than the documented bound");
-
-static uint64_t
-rotl(uint64_t x, int b)
-{
-	return (x << b) | (x >> (64 - b));
-}
-
-#define SIPROUND(v0, v1, v2, v3) do {					\
-	v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32);	\
-	v2 += v3; v3 = rotl(v3, 16); v3 ^= v2;				\
-	v0 += v3; v3 = rotl(v3, 21); v3 ^= v0;				\
-	v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32);	\
-} while (0)
-
-/*
- * SipHash-2-4 of a 16-byte message given as two little-endian words:
- * the keys are fixed size, so the general byte loop is not needed.
- */
-static uint64_t
-siphash24_2words(const uint64_t k[2], uint64_t m0, uint64_t m1)
-{
-	uint64_t	 v0 = k[0] ^ 0x736f6d6570736575ULL;
-	uint64_t	 v1 = k[1] ^ 0x646f72616e646f6dULL;
-	uint64_t	 v2 = k[0] ^ 0x6c7967656e657261ULL;
-	uint64_t	 v3 = k[1] ^ 0x7465646279746573ULL;
-	uint64_t	 m[3] = { m0, m1, (uint64_t)16 << 56 };
-	size_t		 i;
-
-	for (i = 0; i < 3; i++) {
-		v3 ^= m[i];
-		SIPROUND(v0, v1, v2, v3);
-		SIPROUND(v0, v1, v2, v3);
-		v0 ^= m[i];
-	}
-	v2 ^= 0xff;
-	for (i = 0; i < 4; i++)
-		SIPROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
-}
 
 static uint64_t
 bytes_be64(const uint8_t *p, size_t n)
@@ -174,11 +136,23 @@ client_key(const struct sockaddr *sa, socklen_t salen)
 	return key;
 }
 
+static void
+put_le64(uint8_t *p, uint64_t v)
+{
+	size_t	 i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
 static uint32_t
 hash_bucket(const struct ratelimit *rl, const struct client_key *key)
 {
-	return (uint32_t)siphash24_2words(rl->secret, key->addr,
-	    (uint64_t)key->kind) & rl->mask;
+	uint8_t	 msg[16];
+
+	put_le64(msg, key->addr);
+	put_le64(msg + 8, (uint64_t)key->kind);
+	return (uint32_t)siphash24(rl->secret, msg, sizeof(msg)) & rl->mask;
 }
 
 static uint32_t

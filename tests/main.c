@@ -46,6 +46,7 @@ main(void)
 	test_config();
 	test_pin();
 	test_ratelimit();
+	test_cache();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }

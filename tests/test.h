@@ -40,5 +40,6 @@ void	 test_imsg(void);
 void	 test_config(void);
 void	 test_pin(void);
 void	 test_ratelimit(void);
+void	 test_cache(void);
 
 #endif /* TEST_H */

@@ -16,13 +16,14 @@
 
 /*
  * Unit tests of the DNS wire code: the cursor, the query checks, and the
- * rewrites, on packets built by hand below so every byte is known.
+ * rewrites, on packets built by hand (dnsbuild.h) so every byte is known.
  */
 
 #include <stdint.h>
 #include <string.h>
 
 #include "dns.h"
+#include "dnsbuild.h"
 #include "test.h"
 
 #define RCODE_BADVERS	16
@@ -32,107 +33,17 @@
 #define CLASS_CH	3
 #define OPT_DO		0x8000
 #define OPT_EDE		15
-#define PTR_QNAME	0xc00c
-
-struct pkt {
-	uint8_t	 b[4096];
-	size_t	 len;
-};
-
-static void
-put8(struct pkt *p, unsigned int v)
-{
-	if (p->len < sizeof(p->b))
-		p->b[p->len++] = (uint8_t)v;
-}
-
-static void
-put16(struct pkt *p, unsigned int v)
-{
-	put8(p, (v >> 8) & 0xff);
-	put8(p, v & 0xff);
-}
-
-static void
-put32(struct pkt *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p, v & 0xffff);
-}
-
-static void
-putbytes(struct pkt *p, const void *v, size_t n)
-{
-	const uint8_t	*s = v;
-	size_t		 i;
-
-	for (i = 0; i < n; i++)
-		put8(p, s[i]);
-}
-
-/* "www.example.com" in wire form; "" is the root */
-static void
-putname(struct pkt *p, const char *name)
-{
-	const char	*dot;
-	size_t		 n;
-
-	while (*name != '\0') {
-		dot = strchr(name, '.');
-		n = dot != NULL ? (size_t)(dot - name) : strlen(name);
-		put8(p, (unsigned int)n);
-		putbytes(p, name, n);
-		name += n;
-		if (*name == '.')
-			name++;
-	}
-	put8(p, 0);
-}
-
-static void
-header(struct pkt *p, unsigned int id, unsigned int flags, unsigned int qd,
-    unsigned int an, unsigned int ns, unsigned int ar)
-{
-	p->len = 0;
-	put16(p, id);
-	put16(p, flags);
-	put16(p, qd);
-	put16(p, an);
-	put16(p, ns);
-	put16(p, ar);
-}
-
-static void
-question(struct pkt *p, const char *name, unsigned int type,
-    unsigned int class)
-{
-	putname(p, name);
-	put16(p, type);
-	put16(p, class);
-}
-
-static void
-opt(struct pkt *p, unsigned int udp, uint32_t ttl, const void *rdata,
-    size_t rdlen)
-{
-	put8(p, 0);
-	put16(p, DNS_TYPE_OPT);
-	put16(p, udp);
-	put32(p, ttl);
-	put16(p, (unsigned int)rdlen);
-	putbytes(p, rdata, rdlen);
-}
 
 /* an A record whose owner is a pointer to the question name */
 static void
 rr_a(struct pkt *p, uint32_t addr)
 {
-	put16(p, PTR_QNAME);
-	put16(p, TYPE_A);
-	put16(p, DNS_CLASS_IN);
-	put32(p, 300);
-	put16(p, 4);
-	put32(p, addr);
+	const uint8_t	 rdata[4] = {
+		(uint8_t)(addr >> 24), (uint8_t)(addr >> 16),
+		(uint8_t)(addr >> 8), (uint8_t)addr,
+	};
+
+	(void)put_rr(p, TYPE_A, 300, rdata, sizeof(rdata));
 }
 
 static void
@@ -166,18 +77,6 @@ rejected(const struct pkt *p, int want)
 	int			 rcode;
 
 	return parse(p, &q, &rcode) == DNS_REJECT && rcode == want;
-}
-
-static unsigned int
-get16(const uint8_t *b, size_t off)
-{
-	return (unsigned int)b[off] << 8 | b[off + 1];
-}
-
-static uint32_t
-get32(const uint8_t *b, size_t off)
-{
-	return (uint32_t)get16(b, off) << 16 | get16(b, off + 2);
 }
 
 static void
@@ -1082,6 +981,219 @@ t_answer_rdata_names_kept(void)
 	CHECK(memcmp(out + 12, "\3Www\7Example\3Com", 17) == 0);
 }
 
+/*
+ * Answer TTLs.
+ */
+
+static const uint8_t	 addr4[4] = { 192, 0, 2, 1 };
+
+/* a NOERROR answer: A records with the TTLs given, NS, glue and OPT */
+static void
+answer_ttls(struct pkt *p, uint32_t a1, uint32_t a2, uint32_t ns,
+    uint32_t glue, size_t at[4])
+{
+	header(p, 1, DNS_FLAG_QR | DNS_FLAG_RA, 1, 2, 1, 2);
+	question(p, "example.com", TYPE_A, DNS_CLASS_IN);
+	at[0] = put_rr(p, TYPE_A, a1, addr4, 4);
+	at[1] = put_rr(p, TYPE_A, a2, addr4, 4);
+	at[2] = put_rr(p, 2, ns, "\2ns\xc0\x0c", 5);
+	at[3] = put_rr(p, TYPE_A, glue, addr4, 4);
+	opt(p, 1232, OPT_DO, NULL, 0);
+}
+
+/* an NXDOMAIN or NODATA answer with an SOA, and what its TTL field is */
+static void
+answer_negative(struct pkt *p, int rcode, uint32_t ttl, uint32_t minimum)
+{
+	header(p, 1, DNS_FLAG_QR | DNS_FLAG_RA | (unsigned int)rcode, 1, 0, 1,
+	    0);
+	question(p, "nx.example.com", TYPE_A, DNS_CLASS_IN);
+	(void)put_soa(p, ttl, minimum);
+}
+
+static void
+t_answer_ttl_positive(void)
+{
+	struct pkt	 p;
+	size_t		 at[4];
+	uint32_t	 ttl;
+
+	answer_ttls(&p, 300, 200, 900, 5, at);
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == 0 && ttl == 200);
+	/* the authority counts, the additional section does not */
+	answer_ttls(&p, 300, 200, 100, 5, at);
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == 0 && ttl == 100);
+	/* RFC 2181: the top bit makes a TTL zero */
+	answer_ttls(&p, 0x80000001U, 200, 900, 5, at);
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == 0 && ttl == 0);
+	answer_ttls(&p, 0x7fffffffU, 0x7fffffffU, 0x7fffffffU, 5, at);
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == 0 && ttl == 0x7fffffffU);
+	/* an SOA in a positive answer is just another authority record */
+	header(&p, 1, DNS_FLAG_QR, 1, 1, 1, 0);
+	question(&p, "example.com", TYPE_A, DNS_CLASS_IN);
+	(void)put_rr(&p, TYPE_A, 600, addr4, 4);
+	(void)put_soa(&p, 3600, 60);
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == 0 && ttl == 600);
+}
+
+static void
+t_answer_ttl_negative(void)
+{
+	struct pkt	 p;
+	uint32_t	 ttl;
+
+	answer_negative(&p, DNS_RCODE_NXDOMAIN, 3600, 300);
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == 0 && ttl == 300);
+	answer_negative(&p, DNS_RCODE_NXDOMAIN, 60, 300);
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == 0 && ttl == 60);
+	answer_negative(&p, DNS_RCODE_NOERROR, 3600, 900);
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == 0 && ttl == 900);
+	answer_negative(&p, DNS_RCODE_NOERROR, 3600, 0x80000000U);
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == 0 && ttl == 0);
+	/* without an SOA there is nothing to bound it: not cached */
+	header(&p, 1, DNS_FLAG_QR | DNS_RCODE_NXDOMAIN, 1, 0, 0, 0);
+	question(&p, "nx.example.com", TYPE_A, DNS_CLASS_IN);
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == 0 && ttl == 0);
+	header(&p, 1, DNS_FLAG_QR, 1, 0, 1, 0);
+	question(&p, "example.com", TYPE_A, DNS_CLASS_IN);
+	(void)put_rr(&p, 2, 3600, "\2ns\xc0\x0c", 5);
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == 0 && ttl == 0);
+	/* an NXDOMAIN after a CNAME lives no longer than the CNAME */
+	header(&p, 1, DNS_FLAG_QR | DNS_RCODE_NXDOMAIN, 1, 1, 1, 0);
+	question(&p, "www.example.com", TYPE_A, DNS_CLASS_IN);
+	(void)put_rr(&p, 5, 30, "\1x\xc0\x0c", 4);
+	(void)put_soa(&p, 3600, 300);
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == 0 && ttl == 30);
+}
+
+static void
+t_answer_ttl_uncacheable(void)
+{
+	struct pkt	 p;
+	size_t		 at[4];
+	uint32_t	 ttl;
+	int		 rcode;
+
+	for (rcode = 0; rcode < 16; rcode++) {
+		answer_ttls(&p, 300, 300, 300, 300, at);
+		p.b[3] = (uint8_t)(p.b[3] | rcode);
+		ttl = 7;
+		CHECK(dns_answer_ttl(p.b, p.len, &ttl) == 0);
+		/* an NXDOMAIN without SOA has no negative TTL */
+		if (rcode == DNS_RCODE_NOERROR)
+			CHECK(ttl == 300);
+		else
+			CHECK(ttl == 0);
+	}
+	answer_ttls(&p, 300, 300, 300, 300, at);
+	p.b[2] |= DNS_FLAG_TC >> 8;
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == 0 && ttl == 0);
+}
+
+static void
+t_answer_ttl_malformed(void)
+{
+	struct pkt	 p;
+	size_t		 at[4], len;
+	uint32_t	 ttl;
+
+	answer_ttls(&p, 300, 300, 300, 300, at);
+	for (len = 0; len < p.len; len++)
+		CHECK(dns_answer_ttl(p.b, len, &ttl) == -1 && ttl == 0);
+	put8(&p, 0);
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == -1);
+	/* the additional section must parse too */
+	answer_ttls(&p, 300, 300, 300, 300, at);
+	p.b[11] = 3;
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == -1);
+	/* SOA RDATA one byte short, or with a byte to spare */
+	answer_negative(&p, DNS_RCODE_NXDOMAIN, 3600, 300);
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == 0);
+	p.b[p.len - 25] = 23;
+	CHECK(dns_answer_ttl(p.b, p.len - 1, &ttl) == -1);
+	p.b[p.len - 25] = 25;
+	put8(&p, 0);
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == -1);
+	/* an SOA whose RNAME points forward */
+	answer_negative(&p, DNS_RCODE_NXDOMAIN, 3600, 300);
+	p.b[p.len - 21] = (uint8_t)(p.len - 20);
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == -1);
+}
+
+static void
+t_answer_set_ttl(void)
+{
+	struct pkt	 p;
+	size_t		 at[4], i, optttl;
+
+	answer_ttls(&p, 300, 200, 900, 100, at);
+	optttl = p.len - 6;
+	CHECK(dns_answer_set_ttl(p.b, p.len, 150, 0) == 0);
+	CHECK(get32(p.b, at[0]) == 150 && get32(p.b, at[1]) == 50);
+	CHECK(get32(p.b, at[2]) == 750 && get32(p.b, at[3]) == 0);
+	CHECK(get32(p.b, optttl) == OPT_DO);
+	/* fixed wins over age */
+	CHECK(dns_answer_set_ttl(p.b, p.len, 1000, 30) == 0);
+	for (i = 0; i < 4; i++)
+		CHECK(get32(p.b, at[i]) == 30);
+	CHECK(get32(p.b, optttl) == OPT_DO);
+	/* no age: nothing changes; a top-bit TTL is zero */
+	answer_ttls(&p, 0x80000000U, 200, 900, 100, at);
+	CHECK(dns_answer_set_ttl(p.b, p.len, 0, 0) == 0);
+	CHECK(get32(p.b, at[0]) == 0 && get32(p.b, at[1]) == 200);
+	/* negative answers count down too */
+	answer_negative(&p, DNS_RCODE_NXDOMAIN, 3600, 300);
+	CHECK(dns_answer_set_ttl(p.b, p.len, 60, 0) == 0);
+	CHECK(get32(p.b, DNS_HDRLEN + 16 + 4 + 6) == 3540);
+	/* the SOA MINIMUM is data, not a TTL */
+	CHECK(get32(p.b, p.len - 4) == 300);
+}
+
+static void
+t_answer_cap_ttl(void)
+{
+	struct pkt	 p;
+	size_t		 at[4], copylen;
+	uint8_t		 copy[512];
+
+	answer_ttls(&p, 300, 0x80000005U, 50, 100, at);
+	CHECK(dns_answer_cap_ttl(p.b, p.len, 100) == 0);
+	CHECK(get32(p.b, at[0]) == 100 && get32(p.b, at[1]) == 0);
+	CHECK(get32(p.b, at[2]) == 50 && get32(p.b, at[3]) == 100);
+	CHECK(get32(p.b, p.len - 6) == OPT_DO);
+	/* a negative answer's SOA is cut to its MINIMUM's worth, not more */
+	answer_negative(&p, DNS_RCODE_NXDOMAIN, 3600, 300);
+	CHECK(dns_answer_cap_ttl(p.b, p.len, 300) == 0);
+	CHECK(get32(p.b, DNS_HDRLEN + 16 + 4 + 6) == 300);
+	CHECK(get32(p.b, p.len - 4) == 300);
+	/* a bad message is left alone */
+	answer_ttls(&p, 300, 300, 300, 300, at);
+	p.b[9] = 2;
+	copylen = p.len;
+	memcpy(copy, p.b, copylen);
+	CHECK(dns_answer_cap_ttl(p.b, p.len, 1) == -1);
+	CHECK(memcmp(copy, p.b, copylen) == 0);
+}
+
+static void
+t_answer_set_ttl_malformed(void)
+{
+	struct pkt	 p, copy;
+	size_t		 at[4];
+
+	/* a bad record at the end leaves the earlier ones alone */
+	answer_ttls(&p, 300, 200, 900, 100, at);
+	p.b[11] = 3;
+	copy = p;
+	CHECK(dns_answer_set_ttl(p.b, p.len, 10, 0) == -1);
+	CHECK(memcmp(p.b, copy.b, p.len) == 0);
+	CHECK(dns_answer_set_ttl(p.b, 11, 10, 0) == -1);
+	answer_ttls(&p, 300, 200, 900, 100, at);
+	put8(&p, 0);
+	CHECK(dns_answer_set_ttl(p.b, p.len, 10, 30) == -1);
+	CHECK(get32(p.b, at[0]) == 300);
+}
+
 static void
 t_name_str(void)
 {
@@ -1149,5 +1261,12 @@ test_dns(void)
 	RUN(t_answer_bad_opt);
 	RUN(t_answer_opt_not_last);
 	RUN(t_answer_rdata_names_kept);
+	RUN(t_answer_ttl_positive);
+	RUN(t_answer_ttl_negative);
+	RUN(t_answer_ttl_uncacheable);
+	RUN(t_answer_ttl_malformed);
+	RUN(t_answer_set_ttl);
+	RUN(t_answer_set_ttl_malformed);
+	RUN(t_answer_cap_ttl);
 	RUN(t_name_str);
 }
