@@ -42,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "dns.h"
 #include "dnstlsd.h"
 #include "log.h"
@@ -57,6 +58,7 @@
 #define ACCEPT_BATCH		16
 #define ACCEPT_PAUSE_MS		500
 #define RATELIMIT_CLIENTS	65536	/* 3 MB of buckets, allocated once */
+#define CACHE_BYTES_PER_ENTRY	1024	/* memory bound: cache size x 1 KB */
 
 struct frontend;
 struct tcp_client;
@@ -125,7 +127,9 @@ struct frontend {
 	int			 nclients;
 	struct frontend_stats	 stats;
 	struct ratelimit	*ratelimit;	/* NULL: no limit */
+	struct cache		*cache;		/* NULL: no cache */
 	struct udp_batch	 udp_in;
+	uint8_t			 cached[DNS_MAXMSG];
 	uint8_t			 out[DNS_MAXMSG + 2];
 };
 
@@ -204,6 +208,15 @@ fquery_free(struct fquery *fq)
 		tcp_client_resume(tc);
 }
 
+static uint64_t
+now_sec(void)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	return (uint64_t)now.tv_sec;
+}
+
 /* --- sending answers --- */
 
 static size_t
@@ -212,6 +225,32 @@ udp_limit(const struct dns_query *q)
 	if (!q->edns)
 		return DNS_MINUDP;
 	return q->edns_udp < DNS_EDNS_UDP ? q->edns_udp : DNS_EDNS_UDP;
+}
+
+static size_t
+answer_limit(const struct dns_query *q, enum transport transport)
+{
+	return transport == TRANSPORT_UDP ? udp_limit(q) : DNS_MAXMSG;
+}
+
+/*
+ * An answer from the cache, fitted to this client like any other; 0 on
+ * a miss. Stale entries are served only when every upstream failed.
+ */
+static size_t
+cache_answer(struct frontend *fe, const struct dns_query *q,
+    enum transport transport, int stale, uint8_t *out)
+{
+	size_t	 n;
+
+	if (fe->cache == NULL)
+		return 0;
+	n = cache_lookup(fe->cache, q, now_sec(), stale, fe->cached,
+	    sizeof(fe->cached));
+	if (n == 0)
+		return 0;
+	return dns_client_answer(fe->cached, n, q, answer_limit(q, transport),
+	    out, DNS_MAXMSG);
 }
 
 static void
@@ -260,6 +299,11 @@ fquery_servfail(struct fquery *fq)
 	struct frontend	*fe = fq->fe;
 	size_t		 len;
 
+	if (fe->conf.serve_stale && (len = cache_answer(fe, &fq->q,
+	    fq->transport, 1, fe->out)) > 0) {
+		fquery_reply(fq, fe->out, len);
+		return;
+	}
 	fe->stats.servfail++;
 	len = dns_error_answer(&fq->q, DNS_RCODE_SERVFAIL, fe->out,
 	    sizeof(fe->out));
@@ -276,8 +320,7 @@ fquery_answer(struct fquery *fq, const uint8_t *ans, size_t anslen)
 	struct frontend	*fe = fq->fe;
 	size_t		 maxlen, len;
 
-	maxlen = fq->transport == TRANSPORT_UDP ? udp_limit(&fq->q) :
-	    DNS_MAXMSG;
+	maxlen = answer_limit(&fq->q, fq->transport);
 	len = dns_client_answer(ans, anslen, &fq->q, maxlen, fe->out,
 	    sizeof(fe->out));
 	if (len == 0) {
@@ -286,6 +329,9 @@ fquery_answer(struct fquery *fq, const uint8_t *ans, size_t anslen)
 		fquery_servfail(fq);
 		return;
 	}
+	/* only an answer that proved valid for its question is kept */
+	if (fe->cache != NULL)
+		cache_store(fe->cache, &fq->q, ans, anslen, now_sec());
 	fquery_reply(fq, fe->out, len);
 }
 
@@ -395,6 +441,8 @@ handle_query(struct frontend *fe, const uint8_t *msg, size_t len,
 	case DNS_ACCEPT:
 		break;
 	}
+	if ((*replylen = cache_answer(fe, &q, transport, 0, reply)) > 0)
+		return NULL;
 	if ((fq = fquery_new(fe)) == NULL) {
 		fe->stats.overload++;
 		*replylen = dns_error_answer(&q, DNS_RCODE_SERVFAIL, reply,
@@ -770,6 +818,10 @@ frontend_main(void)
 	fe->nfree = MAX_INFLIGHT;
 
 	receive_startup(fe);
+	if (fe->conf.cache_size > 0 && (fe->cache = cache_new(
+	    fe->conf.cache_size, (size_t)fe->conf.cache_size *
+	    CACHE_BYTES_PER_ENTRY)) == NULL)
+		fatal("%s: cache_new", __func__);
 	if (fe->conf.ratelimit > 0 && (fe->ratelimit =
 	    ratelimit_new(fe->conf.ratelimit, RATELIMIT_CLIENTS)) == NULL)
 		fatal("%s: ratelimit_new", __func__);

@@ -49,7 +49,9 @@
 #define CONN_INFLIGHT		128	/* queries pipelined on one connection */
 #define CONN_IDLE_MS		8000	/* below Cloudflare's 10 s */
 #define ATTEMPT_MIN_MS		250
-#define ATTEMPT_MAX_MS		1200
+#define ATTEMPT_MAX_MS		1000
+#define ATTEMPT_UNKNOWN_MS	800	/* no RTT measured yet */
+#define HANDSHAKE_MS		2000	/* connect + TLS handshake */
 #define BACKOFF_MIN_MS		1000
 #define BACKOFF_MAX_MS		60000
 #define WIRE_MAX		(2 + DNS_MAXMSG)
@@ -74,7 +76,7 @@ struct conn {
 	uint8_t			*rbuf;
 	size_t			 rlen;
 	uint64_t		 answers;	/* answered on this connection */
-	struct timespec		 last_rx;
+	struct timespec		 opened, last_rx;
 	TAILQ_HEAD(, rquery)	 inflight;
 	int			 ninflight;
 	TAILQ_ENTRY(conn)	 entry;
@@ -249,11 +251,24 @@ attempt_ms(const struct upstream *up)
 	uint32_t	 ms;
 
 	if (up->srtt_ms == 0)
-		return ATTEMPT_MAX_MS;
+		return ATTEMPT_UNKNOWN_MS;
 	ms = up->srtt_ms * 4 + 100;
 	if (ms < ATTEMPT_MIN_MS)
 		ms = ATTEMPT_MIN_MS;
 	return ms > ATTEMPT_MAX_MS ? ATTEMPT_MAX_MS : ms;
+}
+
+static int
+another_upstream(const struct resolver *r, const struct rquery *rq,
+    const struct upstream *current)
+{
+	int	 i;
+
+	for (i = 0; i < r->nup; i++)
+		if (&r->up[i] != current && !(rq->tried & (1U << i)) &&
+		    r->up[i].state != UP_DOWN)
+			return 1;
+	return 0;
 }
 
 /* no answer from this upstream in time: try the next one */
@@ -267,10 +282,13 @@ query_attempt_timeout(evutil_socket_t fd, short events, void *arg)
 	if (c != NULL && elapsed_ms(&c->last_rx) >= elapsed_ms(&rq->sent)) {
 		/* nothing at all came back since we asked: silent */
 		conn_fail(c, "no answer, connection silent", 1);
-	} else {
+	} else if (c != NULL && another_upstream(r, rq, c->up)) {
+		/* the connection lives but this answer is slow: ask another */
+		rq->tried |= 1U << c->up->idx;
 		query_detach(rq);
 		query_dispatch(rq);
 	}
+	/* else keep waiting for it until the deadline */
 	frontend_flush(r);
 }
 
@@ -330,7 +348,8 @@ query_send(struct rquery *rq, struct conn *c)
 	rq->conn = c;
 	TAILQ_INSERT_TAIL(&c->inflight, rq, entry);
 	c->ninflight++;
-	evtimer_del(&c->idle);
+	if (c->state == CONN_READY)
+		evtimer_del(&c->idle);	/* busy now; not the handshake timer */
 	clock_gettime(CLOCK_MONOTONIC, &rq->sent);
 	c->up->queries++;
 	ms_to_tv(attempt_ms(c->up), &tv);
@@ -472,11 +491,18 @@ conn_fail(struct conn *c, const char *why, int upstream_fault)
 	dispatch_orphans(&orphans);
 }
 
+/* idle when ready; before that, the handshake took too long */
 static void
-conn_idle(evutil_socket_t fd, short events, void *arg)
+conn_timer(evutil_socket_t fd, short events, void *arg)
 {
 	struct conn	*c = arg;
+	struct resolver	*r = c->up->r;
 
+	if (c->state != CONN_READY) {
+		conn_fail(c, "connection or TLS handshake timed out", 1);
+		frontend_flush(r);
+		return;
+	}
 	if (c->ninflight == 0 && c->wlen == 0)
 		conn_free(c);
 }
@@ -644,10 +670,14 @@ conn_handshake(struct conn *c)
 	}
 	c->state = CONN_READY;
 	c->up->handshakes++;
+	/* TCP and TLS 1.3 take about two round trips: a first RTT guess */
+	if (c->up->srtt_ms == 0)
+		c->up->srtt_ms = (uint32_t)(elapsed_ms(&c->opened) / 2) + 1;
 	clock_gettime(CLOCK_MONOTONIC, &c->last_rx);
 	log_debug("upstream %s: connected, %s %s", c->up->addr,
 	    tls_conn_version(c->tls), tls_conn_cipher(c->tls));
 	upstream_ok(c->up);
+	evtimer_del(&c->idle);
 	if (c->ninflight == 0) {
 		struct timeval	 tv;
 
@@ -689,12 +719,13 @@ static void
 conn_readable(evutil_socket_t fd, short events, void *arg)
 {
 	struct conn	*c = arg;
+	struct resolver	*r = c->up->r;	/* c may be freed below */
 
 	if (c->state == CONN_HANDSHAKE)
 		conn_handshake(c);
 	else if (c->state == CONN_READY)
 		conn_read(c);
-	frontend_flush(c->up->r);
+	frontend_flush(r);
 }
 
 static void
@@ -722,6 +753,7 @@ conn_open(struct upstream *up)
 {
 	struct resolver	*r = up->r;
 	struct conn	*c;
+	struct timeval	 tv;
 	int		 on = 1;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
@@ -745,10 +777,13 @@ conn_open(struct upstream *up)
 	event_assign(&c->rev, r->base, c->fd, EV_READ | EV_PERSIST,
 	    conn_readable, c);
 	event_assign(&c->wev, r->base, c->fd, EV_WRITE, conn_writable, c);
-	evtimer_assign(&c->idle, r->base, conn_idle, c);
+	evtimer_assign(&c->idle, r->base, conn_timer, c);
 	TAILQ_INSERT_TAIL(&up->conns, c, entry);
 	up->nconns++;
 	c->state = CONN_CONNECTING;
+	clock_gettime(CLOCK_MONOTONIC, &c->opened);
+	ms_to_tv(HANDSHAKE_MS, &tv);
+	evtimer_add(&c->idle, &tv);
 	if (connect(c->fd, (struct sockaddr *)&up->conf.ss, up->conf.sslen)
 	    == -1 && errno != EINPROGRESS) {
 		log_warn("upstream %s: connect", up->addr);
@@ -803,12 +838,17 @@ choose_healthy(struct resolver *r, struct rquery *rq)
 		}
 		return NULL;
 	case POLICY_FASTEST:
-		/* an upstream not measured yet (srtt 0) gets measured */
+		/* measured ones first; handshakes measure them all early */
 		for (i = 0; i < r->nup; i++)
-			if (usable(&r->up[i], rq) && (best == NULL ||
-			    r->up[i].srtt_ms < best->srtt_ms))
+			if (usable(&r->up[i], rq) && r->up[i].srtt_ms > 0 &&
+			    (best == NULL || r->up[i].srtt_ms < best->srtt_ms))
 				best = &r->up[i];
-		return best;
+		if (best != NULL)
+			return best;
+		for (i = 0; i < r->nup; i++)
+			if (usable(&r->up[i], rq))
+				return &r->up[i];
+		return NULL;
 	default:
 		for (i = 0; i < r->nup; i++)
 			if (usable(&r->up[i], rq))
@@ -821,12 +861,8 @@ static struct upstream *
 choose_upstream(struct resolver *r, struct rquery *rq)
 {
 	struct upstream	*up;
-	uint32_t	 all = (1U << r->nup) - 1;
 	int		 i;
 
-	/* every upstream tried: start a new round until the deadline */
-	if ((rq->tried & all) == all)
-		rq->tried = 0;
 	if ((up = choose_healthy(r, rq)) != NULL)
 		return up;
 	/* all down: keep trying them in order rather than give up */
@@ -844,13 +880,15 @@ query_dispatch(struct rquery *rq)
 	struct conn	*c;
 	int		 n;
 
-	for (n = 0; n <= r->nup; n++) {
+	/* each upstream once per query: a dead set fails fast, not in a loop */
+	for (n = 0; n < r->nup; n++) {
 		if ((up = choose_upstream(r, rq)) == NULL)
 			break;
 		if ((c = conn_for(up)) != NULL && query_send(rq, c) == 0)
 			return;
 		rq->tried |= 1U << up->idx;
 	}
+	log_debug("query %u: every upstream failed, SERVFAIL", rq->fid);
 	query_reply(rq, IMSG_SERVFAIL, NULL, 0);
 }
 
