@@ -99,6 +99,7 @@ struct upstream {
 	int			 nconns;
 	enum up_state		 state;
 	int			 failures;
+	uint64_t		 next_connect_ms;	/* backoff after failures */
 	struct event		 probe;
 	uint32_t		 srtt_ms;
 	uint64_t		 queries, answers, errors, handshakes;
@@ -111,7 +112,7 @@ struct rquery {
 	struct conn		*conn;
 	uint16_t		 upid;		/* id on the upstream connection */
 	uint32_t		 tried;		/* bitmask of upstreams */
-	int			 resent;	/* resent after a server close */
+	int			 resent;	/* times resent after server closes */
 	struct timespec		 sent;
 	struct event		 deadline, attempt;
 	TAILQ_ENTRY(rquery)	 entry;
@@ -164,6 +165,15 @@ elapsed_ms(const struct timespec *since)
 	ms = (int64_t)(now.tv_sec - since->tv_sec) * 1000 +
 	    (now.tv_nsec - since->tv_nsec) / 1000000;
 	return ms < 0 ? 0 : (uint64_t)ms;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
 }
 
 static void
@@ -401,6 +411,8 @@ upstream_failed(struct upstream *up, const char *why)
 	if (up->state != UP_DOWN)
 		log_warnx("upstream %s down: %s", up->addr, why);
 	up->state = UP_DOWN;
+	/* no new connection before the probe: never a reconnect loop */
+	up->next_connect_ms = now_ms() + ms;
 	ms_to_tv(ms, &tv);
 	evtimer_add(&up->probe, &tv);
 	all_down_reset(up->r);
@@ -413,6 +425,7 @@ upstream_ok(struct upstream *up)
 		log_info("upstream %s up", up->addr);
 	up->state = UP_UP;
 	up->failures = 0;
+	up->next_connect_ms = 0;
 	evtimer_del(&up->probe);
 }
 
@@ -442,10 +455,11 @@ conn_free(struct conn *c)
 TAILQ_HEAD(rquery_list, rquery);
 
 /*
- * Take the queries off a connection that is going away and free it. The
- * queries are marked so they go to the next upstream when this one
- * failed, or once more to the same upstream when the server merely
- * closed a connection that had been working.
+ * Take the queries off a connection that is going away and free it. When
+ * the upstream failed they go to the next upstream; when the server
+ * merely closed a connection that had been answering (idle timeout,
+ * "close after N queries") they are resent to the same upstream on a new
+ * connection: it made progress, and each query's deadline bounds this.
  */
 static void
 conn_orphan(struct conn *c, struct rquery_list *orphans, int upstream_fault)
@@ -455,10 +469,10 @@ conn_orphan(struct conn *c, struct rquery_list *orphans, int upstream_fault)
 
 	while ((rq = TAILQ_FIRST(&c->inflight)) != NULL) {
 		query_detach(rq);
-		if (upstream_fault || rq->resent)
+		if (upstream_fault)
 			rq->tried |= 1U << up->idx;
 		else
-			rq->resent = 1;
+			rq->resent++;
 		TAILQ_INSERT_TAIL(orphans, rq, entry);
 	}
 	conn_free(c);
@@ -807,7 +821,8 @@ conn_for(struct upstream *up)
 		if (best == NULL || c->ninflight < best->ninflight)
 			best = c;
 	}
-	if (up->nconns < MAX_CONNS && (c = conn_open(up)) != NULL)
+	if (up->nconns < MAX_CONNS && now_ms() >= up->next_connect_ms &&
+	    (c = conn_open(up)) != NULL)
 		return c;
 	return best;
 }
@@ -1098,6 +1113,7 @@ network_changed(struct resolver *r)
 		evtimer_del(&up->probe);
 		up->state = UP_UNKNOWN;
 		up->failures = 0;
+		up->next_connect_ms = 0;
 		up->srtt_ms = 0;
 	}
 	for (i = 0; i < r->nup; i++)
