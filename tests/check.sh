@@ -5,6 +5,8 @@
 set -u
 cd "$(dirname "$0")/.."
 passed=0 failed=0
+BUILD=${BUILD:-build}
+export DNSTLSD=${DNSTLSD:-$BUILD/dnstlsd}
 
 count() {	# count LOGFILE: add the "N passed, N failed" line of a runner
 	local line p f
@@ -24,7 +26,7 @@ log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 
 echo "== unit tests"
-build/unittest 2>&1 | tee "$log/unit"
+"$BUILD/unittest" 2>&1 | tee "$log/unit"
 count "$log/unit"
 
 echo "== openbsd sandbox syntax check"
@@ -34,6 +36,8 @@ else
 	failed=$((failed + 1))
 fi
 
+# the children run under seccomp, where LeakSanitizer cannot work
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 echo "== regress (end to end, as root, in network namespaces)"
 bash regress/run 2>&1 | tee "$log/regress"
 count "$log/regress"
