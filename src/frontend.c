@@ -32,6 +32,7 @@
 #include <netinet/tcp.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
@@ -59,6 +60,7 @@
 #define ACCEPT_PAUSE_MS		500
 #define RATELIMIT_CLIENTS	65536	/* 3 MB of buckets, allocated once */
 #define CACHE_BYTES_PER_ENTRY	1024	/* memory bound: cache size x 1 KB */
+#define TROUBLE_LOG_SEC		60	/* one summary line per interval */
 
 struct frontend;
 struct tcp_client;
@@ -126,6 +128,8 @@ struct frontend {
 	uint32_t		 seq;
 	int			 nclients;
 	struct frontend_stats	 stats;
+	struct frontend_stats	 logged;	/* as of the last summary */
+	struct event		*trouble_ev;
 	struct ratelimit	*ratelimit;	/* NULL: no limit */
 	struct cache		*cache;		/* NULL: no cache */
 	struct udp_batch	 udp_in;
@@ -713,6 +717,74 @@ tcp_acceptable(evutil_socket_t fd, short events, void *arg)
 	}
 }
 
+/* --- aggregated logging: never a line per bad packet --- */
+
+struct trouble {
+	const char	*what;
+	size_t		 offset;
+};
+
+static const struct trouble troubles[] = {
+	{ "malformed queries answered", offsetof(struct frontend_stats,
+	    rejected) },
+	{ "packets dropped", offsetof(struct frontend_stats, dropped) },
+	{ "queries over the rate limit", offsetof(struct frontend_stats,
+	    ratelimited) },
+	{ "queries refused by the in-flight cap", offsetof(struct
+	    frontend_stats, overload) },
+	{ "invalid answers", offsetof(struct frontend_stats, bad_answers) },
+	{ "queries timed out", offsetof(struct frontend_stats, timeouts) },
+	{ "TCP connections refused", offsetof(struct frontend_stats,
+	    tcp_refused) },
+};
+
+static uint64_t
+stat_at(const struct frontend_stats *st, size_t offset)
+{
+	uint64_t	 v;
+
+	memcpy(&v, (const uint8_t *)st + offset, sizeof(v));
+	return v;
+}
+
+static void
+trouble_summary(evutil_socket_t fd, short events, void *arg)
+{
+	struct frontend	*fe = arg;
+	char		 line[512];
+	size_t		 i, len = 0;
+	uint64_t	 delta;
+	int		 n;
+
+	line[0] = '\0';
+	for (i = 0; i < NELEMS(troubles); i++) {
+		delta = stat_at(&fe->stats, troubles[i].offset) -
+		    stat_at(&fe->logged, troubles[i].offset);
+		if (delta == 0)
+			continue;
+		n = snprintf(line + len, sizeof(line) - len, "%s%llu %s",
+		    len > 0 ? ", " : "", (unsigned long long)delta,
+		    troubles[i].what);
+		if (n < 0 || (size_t)n >= sizeof(line) - len)
+			break;
+		len += (size_t)n;
+	}
+	if (len > 0)
+		log_warnx("last %d s: %s", TROUBLE_LOG_SEC, line);
+	fe->logged = fe->stats;
+}
+
+static void
+start_trouble_log(struct frontend *fe)
+{
+	struct timeval	 tv = { TROUBLE_LOG_SEC, 0 };
+
+	fe->trouble_ev = event_new(fe->base, -1, EV_PERSIST, trouble_summary,
+	    fe);
+	if (fe->trouble_ev == NULL || event_add(fe->trouble_ev, &tv) == -1)
+		fatalx("%s: event setup", __func__);
+}
+
 /* --- start-up --- */
 
 static void
@@ -845,6 +917,7 @@ frontend_main(void)
 		start_listener(fe, &fe->udp[n], 0);
 	for (n = 0; n < fe->ntcp; n++)
 		start_listener(fe, &fe->tcp[n], 1);
+	start_trouble_log(fe);
 	log_debug("serving %d udp and %d tcp sockets", fe->nudp, fe->ntcp);
 	event_base_dispatch(fe->base);
 	fatalx("event loop ended");
