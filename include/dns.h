@@ -144,6 +144,20 @@ size_t		 dns_build_query(const struct dns_query *, uint16_t id,
 		    size_t pad_block, uint8_t *, size_t);
 
 /*
+ * The query as sent upstream: dns_build_query() padded to DNS_PAD_BLOCK,
+ * with an empty edns-tcp-keepalive option asking the server for its idle
+ * timeout (RFC 7828).
+ */
+size_t		 dns_build_upstream_query(const struct dns_query *, uint16_t id,
+		    uint8_t *, size_t);
+
+/*
+ * The server's edns-tcp-keepalive timeout in an answer, in ms:
+ * 1 found, 0 absent, -1 the message does not parse.
+ */
+int		 dns_answer_keepalive(const uint8_t *, size_t, uint32_t *);
+
+/*
  * Minimal check of an upstream answer: header, QR set, one question.
  * Fills *id and *q for matching it to the query it answers. 0 ok, -1 bad.
  */

@@ -621,9 +621,9 @@ dns_error_answer(const struct dns_query *q, int rcode, uint8_t *out,
  * Upstream queries.
  */
 
-size_t
-dns_build_query(const struct dns_query *q, uint16_t id, size_t pad_block,
-    uint8_t *out, size_t outlen)
+static size_t
+build_query(const struct dns_query *q, uint16_t id, size_t pad_block,
+    int keepalive, uint8_t *out, size_t outlen)
 {
 	struct wbuf	 b;
 	size_t		 unpadded, pad, at;
@@ -634,6 +634,11 @@ dns_build_query(const struct dns_query *q, uint16_t id, size_t pad_block,
 	put_header(&b, id, flags, 1, 0, 0, 1);
 	put_question(&b, &q->q);
 	at = put_opt_head(&b, q->edns_do ? DNS_OPT_DO : 0);
+	if (keepalive) {
+		/* empty: asks the server for its idle timeout (RFC 7828) */
+		wbuf_u16(&b, DNS_OPT_KEEPALIVE);
+		wbuf_u16(&b, 0);
+	}
 	if (b.err)
 		return 0;
 	if (pad_block != 0) {
@@ -648,6 +653,20 @@ dns_build_query(const struct dns_query *q, uint16_t id, size_t pad_block,
 	}
 	wbuf_patch_len(&b, at);
 	return b.err ? 0 : b.len;
+}
+
+size_t
+dns_build_query(const struct dns_query *q, uint16_t id, size_t pad_block,
+    uint8_t *out, size_t outlen)
+{
+	return build_query(q, id, pad_block, 0, out, outlen);
+}
+
+size_t
+dns_build_upstream_query(const struct dns_query *q, uint16_t id,
+    uint8_t *out, size_t outlen)
+{
+	return build_query(q, id, DNS_PAD_BLOCK, 1, out, outlen);
 }
 
 /*
@@ -1170,4 +1189,40 @@ dns_name_str(const uint8_t *name, size_t len, char *buf, size_t size)
 	}
 	if (t.len == 0)
 		text_add(&t, ".");
+}
+
+/*
+ * The server's idle timeout from an edns-tcp-keepalive option in the
+ * answer's OPT record (RFC 7828, units of 100 ms). 1 found, 0 none, -1
+ * the message does not parse.
+ */
+int
+dns_answer_keepalive(const uint8_t *buf, size_t len, uint32_t *ms)
+{
+	struct msg_walk		 m;
+	struct dns_question	 q;
+	struct rr		 rr;
+	struct wire		 opt;
+	uint16_t		 code, optlen;
+	int			 more, found = 0;
+
+	if (msg_walk_init(&m, buf, len, &q) == -1)
+		return -1;
+	while ((more = msg_walk_next(&m, &rr)) == 1) {
+		if (rr.type != DNS_TYPE_OPT)
+			continue;
+		wire_init(&opt, buf + rr.rdata, rr.rdlen);
+		while (wire_left(&opt) > 0) {
+			code = wire_u16(&opt);
+			optlen = wire_u16(&opt);
+			if (code == DNS_OPT_KEEPALIVE && optlen == 2) {
+				*ms = (uint32_t)wire_u16(&opt) * 100;
+				found = wire_ok(&opt);
+			} else
+				wire_skip(&opt, optlen);
+			if (!wire_ok(&opt))
+				return -1;
+		}
+	}
+	return more == -1 ? -1 : found;
 }

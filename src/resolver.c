@@ -48,6 +48,7 @@
 #define MAX_CONNS		4	/* per upstream */
 #define CONN_INFLIGHT		128	/* queries pipelined on one connection */
 #define CONN_IDLE_MS		8000	/* below Cloudflare's 10 s */
+#define KEEPALIVE_MIN_MS	100
 #define ATTEMPT_MIN_MS		250
 #define ATTEMPT_MAX_MS		1000
 #define ATTEMPT_UNKNOWN_MS	800	/* no RTT measured yet */
@@ -76,6 +77,7 @@ struct conn {
 	uint8_t			*rbuf;
 	size_t			 rlen;
 	uint64_t		 answers;	/* answered on this connection */
+	uint32_t		 idle_ms;	/* ours, or shorter: the server's */
 	struct timespec		 opened, last_rx;
 	TAILQ_HEAD(, rquery)	 inflight;
 	int			 ninflight;
@@ -220,7 +222,7 @@ query_detach(struct rquery *rq)
 	if (c->ninflight == 0 && c->state == CONN_READY) {
 		struct timeval	 tv;
 
-		ms_to_tv(CONN_IDLE_MS, &tv);
+		ms_to_tv(c->idle_ms, &tv);
 		evtimer_add(&c->idle, &tv);
 	}
 }
@@ -346,7 +348,7 @@ query_send(struct rquery *rq, struct conn *c)
 	do {
 		id = (uint16_t)arc4random_uniform(65536);
 	} while (upid_in_use(c, id));
-	len = dns_build_query(&rq->q, id, DNS_PAD_BLOCK, r->buf + 2,
+	len = dns_build_upstream_query(&rq->q, id, r->buf + 2,
 	    sizeof(r->buf) - 2);
 	if (len == 0)
 		return -1;
@@ -550,6 +552,23 @@ conn_flush(struct conn *c)
 	}
 }
 
+/*
+ * Close idle connections before the server does (RFC 7828): a close
+ * racing a query costs a resend, an RST costs more.
+ */
+static void
+keepalive(struct conn *c, const uint8_t *msg, size_t len)
+{
+	uint32_t	 ms;
+
+	if (dns_answer_keepalive(msg, len, &ms) != 1)
+		return;
+	ms = ms > 2000 ? ms - 1000 : ms / 2;
+	if (ms < KEEPALIVE_MIN_MS)
+		ms = KEEPALIVE_MIN_MS;
+	c->idle_ms = ms < CONN_IDLE_MS ? ms : CONN_IDLE_MS;
+}
+
 static void
 handle_answer(struct conn *c, const uint8_t *msg, size_t len)
 {
@@ -571,6 +590,7 @@ handle_answer(struct conn *c, const uint8_t *msg, size_t len)
 		    up->addr, id);
 		return;
 	}
+	keepalive(c, msg, len);
 	rtt = elapsed_ms(&rq->sent);
 	if (rtt > 60000)
 		rtt = 60000;
@@ -627,7 +647,7 @@ conn_read(struct conn *c)
 	    NULL)) {
 		struct timeval	 tv;
 
-		ms_to_tv(CONN_IDLE_MS, &tv);
+		ms_to_tv(c->idle_ms, &tv);
 		evtimer_add(&c->idle, &tv);
 	}
 	conn_flush(c);
@@ -695,7 +715,7 @@ conn_handshake(struct conn *c)
 	if (c->ninflight == 0) {
 		struct timeval	 tv;
 
-		ms_to_tv(CONN_IDLE_MS, &tv);
+		ms_to_tv(c->idle_ms, &tv);
 		evtimer_add(&c->idle, &tv);
 	}
 	conn_flush(c);
@@ -777,6 +797,7 @@ conn_open(struct upstream *up)
 		return NULL;
 	}
 	c->up = up;
+	c->idle_ms = CONN_IDLE_MS;
 	TAILQ_INIT(&c->inflight);
 	c->fd = socket(up->conf.ss.ss_family,
 	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

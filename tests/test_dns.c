@@ -595,6 +595,52 @@ t_build_query_padding(void)
 }
 
 static void
+t_build_upstream_query(void)
+{
+	struct dns_query	 q, back;
+	uint8_t			 out[1024];
+	size_t			 len, optat;
+	int			 rcode;
+
+	accepted_query("example.com", &q);
+	len = dns_build_upstream_query(&q, 7, out, sizeof(out));
+	CHECK(len > 0 && len % DNS_PAD_BLOCK == 0);
+	optat = DNS_HDRLEN + q.q.qname_len + 4;
+	/* an empty keepalive option first, then the padding */
+	CHECK(get16(out, optat + 11) == DNS_OPT_KEEPALIVE);
+	CHECK(get16(out, optat + 13) == 0);
+	CHECK(get16(out, optat + 15) == DNS_OPT_PADDING);
+	CHECK(get16(out, optat + 17) == len - optat - 19);
+	CHECK(dns_query_parse(out, len, &back, &rcode) == DNS_ACCEPT);
+}
+
+static void
+t_answer_keepalive(void)
+{
+	struct pkt	 p;
+	uint32_t	 ms = 0;
+
+	header(&p, 1, DNS_FLAG_QR, 1, 1, 0, 1);
+	question(&p, "a", TYPE_A, DNS_CLASS_IN);
+	put_rr(&p, TYPE_A, 60, "\xc0\0\2\1", 4);
+	opt(&p, 1232, 0, "\0\x0c\0\x02\0\0" "\0\x0b\0\x02\0\x64", 12);
+	CHECK(dns_answer_keepalive(p.b, p.len, &ms) == 1 && ms == 10000);
+
+	header(&p, 1, DNS_FLAG_QR, 1, 1, 0, 1);
+	question(&p, "a", TYPE_A, DNS_CLASS_IN);
+	put_rr(&p, TYPE_A, 60, "\xc0\0\2\1", 4);
+	opt(&p, 1232, 0, "\0\x0b\0\x00", 4);	/* empty: no value */
+	CHECK(dns_answer_keepalive(p.b, p.len, &ms) == 0);
+
+	/* an option running past its record */
+	header(&p, 1, DNS_FLAG_QR, 1, 0, 0, 1);
+	question(&p, "a", TYPE_A, DNS_CLASS_IN);
+	opt(&p, 1232, 0, "\0\x0b\0\x09\0", 5);
+	CHECK(dns_answer_keepalive(p.b, p.len, &ms) == -1);
+	CHECK(dns_answer_keepalive(p.b, 5, &ms) == -1);
+}
+
+static void
 t_question_equal(void)
 {
 	struct dns_query	 a, b;
@@ -1245,6 +1291,8 @@ test_dns(void)
 	RUN(t_error_badvers_bytes);
 	RUN(t_build_query_bytes);
 	RUN(t_build_query_padding);
+	RUN(t_build_upstream_query);
+	RUN(t_answer_keepalive);
 	RUN(t_question_equal);
 	RUN(t_answer_peek);
 	RUN(t_answer_restores_id_and_case);
