@@ -53,6 +53,7 @@
 #define ATTEMPT_MAX_MS		1000
 #define ATTEMPT_UNKNOWN_MS	800	/* no RTT measured yet */
 #define HANDSHAKE_MS		2000	/* connect + TLS handshake */
+#define SILENT_MS		1500	/* waiting with nothing received */
 #define BACKOFF_MIN_MS		1000
 #define BACKOFF_MAX_MS		60000
 #define WIRE_MAX		(2 + DNS_MAXMSG)
@@ -79,6 +80,10 @@ struct conn {
 	uint64_t		 answers;	/* answered on this connection */
 	uint32_t		 idle_ms;	/* ours, or shorter: the server's */
 	struct timespec		 opened, last_rx;
+	int			 waiting;	/* owed answers, none came yet */
+	struct timespec		 waiting_since;	/* or since the last one */
+	int			 hedged;	/* queries asked elsewhere */
+	struct event		 silence;
 	TAILQ_HEAD(, rquery)	 inflight;
 	int			 ninflight;
 	TAILQ_ENTRY(conn)	 entry;
@@ -154,6 +159,7 @@ static const struct imsg_rule frontend_rules[] = {
 #define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 static void	 query_dispatch(struct rquery *);
+static int	 usable(const struct upstream *, const struct rquery *);
 static void	 conn_fail(struct conn *, const char *, int);
 static void	 conn_flush(struct conn *);
 
@@ -277,10 +283,60 @@ another_upstream(const struct resolver *r, const struct rquery *rq,
 	int	 i;
 
 	for (i = 0; i < r->nup; i++)
-		if (&r->up[i] != current && !(rq->tried & (1U << i)) &&
-		    r->up[i].state != UP_DOWN)
+		if (&r->up[i] != current && usable(&r->up[i], rq))
 			return 1;
 	return 0;
+}
+
+/* answers are owed on this connection: start counting its silence */
+static void
+conn_waiting(struct conn *c)
+{
+	struct timeval	 tv;
+
+	if (c->waiting)
+		return;
+	c->waiting = 1;
+	clock_gettime(CLOCK_MONOTONIC, &c->waiting_since);
+	ms_to_tv(SILENT_MS, &tv);
+	evtimer_add(&c->silence, &tv);
+}
+
+/* something came back: the connection lives */
+static void
+conn_heard(struct conn *c)
+{
+	struct timeval	 tv;
+
+	clock_gettime(CLOCK_MONOTONIC, &c->last_rx);
+	c->hedged = 0;
+	if (c->ninflight == 0) {
+		c->waiting = 0;
+		evtimer_del(&c->silence);
+		return;
+	}
+	c->waiting_since = c->last_rx;
+	ms_to_tv(SILENT_MS, &tv);
+	evtimer_add(&c->silence, &tv);
+}
+
+/*
+ * Answers were owed and nothing at all came back for SILENT_MS: the
+ * connection (or the upstream) is dead even if TCP does not know yet.
+ * A slow answer on a connection that answers others is not silence.
+ */
+static void
+conn_silence(evutil_socket_t fd, short events, void *arg)
+{
+	struct conn	*c = arg;
+	struct resolver	*r = c->up->r;
+
+	if (!c->waiting || (c->ninflight == 0 && c->hedged == 0)) {
+		c->waiting = 0;
+		return;
+	}
+	conn_fail(c, "no answer, connection silent", 1);
+	frontend_flush(r);
 }
 
 /* no answer from this upstream in time: try the next one */
@@ -291,16 +347,17 @@ query_attempt_timeout(evutil_socket_t fd, short events, void *arg)
 	struct conn	*c = rq->conn;
 	struct resolver	*r = rq->r;
 
-	if (c != NULL && elapsed_ms(&c->last_rx) >= elapsed_ms(&rq->sent)) {
-		/* nothing at all came back since we asked: silent */
-		conn_fail(c, "no answer, connection silent", 1);
-	} else if (c != NULL && another_upstream(r, rq, c->up)) {
-		/* the connection lives but this answer is slow: ask another */
+	/*
+	 * Slow, maybe silent: ask another upstream when there is one. The
+	 * connection's silence timer decides whether this one is dead; with
+	 * no other upstream the query waits for that or its deadline.
+	 */
+	if (c != NULL && another_upstream(r, rq, c->up)) {
 		rq->tried |= 1U << c->up->idx;
+		c->hedged++;
 		query_detach(rq);
 		query_dispatch(rq);
 	}
-	/* else keep waiting for it until the deadline */
 	frontend_flush(r);
 }
 
@@ -364,6 +421,7 @@ query_send(struct rquery *rq, struct conn *c)
 		evtimer_del(&c->idle);	/* busy now; not the handshake timer */
 	clock_gettime(CLOCK_MONOTONIC, &rq->sent);
 	c->up->queries++;
+	conn_waiting(c);
 	ms_to_tv(attempt_ms(c->up), &tv);
 	evtimer_assign(&rq->attempt, r->base, query_attempt_timeout, rq);
 	evtimer_add(&rq->attempt, &tv);
@@ -423,12 +481,24 @@ upstream_failed(struct upstream *up, const char *why)
 static void
 upstream_ok(struct upstream *up)
 {
-	if (up->state == UP_DOWN)
+	if (up->state == UP_DOWN || up->failures > 0)
 		log_info("upstream %s up", up->addr);
 	up->state = UP_UP;
 	up->failures = 0;
 	up->next_connect_ms = 0;
 	evtimer_del(&up->probe);
+}
+
+/*
+ * A handshake completed: worth trying again, but only an answer proves
+ * health (a server may shake hands and never answer), so the failure
+ * count and its backoff stay until then.
+ */
+static void
+upstream_reachable(struct upstream *up)
+{
+	if (up->state == UP_DOWN)
+		up->state = UP_UNKNOWN;
 }
 
 /* --- connections --- */
@@ -441,6 +511,7 @@ conn_free(struct conn *c)
 	event_del(&c->rev);
 	event_del(&c->wev);
 	evtimer_del(&c->idle);
+	evtimer_del(&c->silence);
 	if (c->tls != NULL) {
 		(void)tls_close(c->tls);
 		tls_free(c->tls);
@@ -626,7 +697,6 @@ conn_read(struct conn *c)
 			    c->ninflight > 0);
 			return;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &c->last_rx);
 		c->rlen += (size_t)n;
 		off = 0;
 		while (c->rlen - off >= 2) {
@@ -640,6 +710,8 @@ conn_read(struct conn *c)
 			handle_answer(c, c->rbuf + off + 2, mlen);
 			off += 2 + mlen;
 		}
+		if (off > 0)
+			conn_heard(c);
 		memmove(c->rbuf, c->rbuf + off, c->rlen - off);
 		c->rlen -= off;
 	}
@@ -710,7 +782,7 @@ conn_handshake(struct conn *c)
 	clock_gettime(CLOCK_MONOTONIC, &c->last_rx);
 	log_debug("upstream %s: connected, %s %s", c->up->addr,
 	    tls_conn_version(c->tls), tls_conn_cipher(c->tls));
-	upstream_ok(c->up);
+	upstream_reachable(c->up);
 	evtimer_del(&c->idle);
 	if (c->ninflight == 0) {
 		struct timeval	 tv;
@@ -813,6 +885,7 @@ conn_open(struct upstream *up)
 	    conn_readable, c);
 	event_assign(&c->wev, r->base, c->fd, EV_WRITE, conn_writable, c);
 	evtimer_assign(&c->idle, r->base, conn_timer, c);
+	evtimer_assign(&c->silence, r->base, conn_silence, c);
 	TAILQ_INSERT_TAIL(&up->conns, c, entry);
 	up->nconns++;
 	c->state = CONN_CONNECTING;
@@ -850,10 +923,29 @@ conn_for(struct upstream *up)
 
 /* --- choosing an upstream --- */
 
+/* answers owed by the upstream, counting those asked elsewhere since */
+static int
+upstream_owes(const struct upstream *up)
+{
+	const struct conn	*c;
+
+	TAILQ_FOREACH(c, &up->conns, entry)
+		if (c->waiting)
+			return 1;
+	return 0;
+}
+
+/*
+ * An upstream that failed and has not answered since is on probation:
+ * one query at a time until it answers, so a server that shakes hands
+ * but never answers costs one query per backoff step, not a burst.
+ */
 static int
 usable(const struct upstream *up, const struct rquery *rq)
 {
-	return !(rq->tried & (1U << up->idx)) && up->state != UP_DOWN;
+	if (rq->tried & (1U << up->idx) || up->state == UP_DOWN)
+		return 0;
+	return up->failures == 0 || !upstream_owes(up);
 }
 
 /* among the healthy upstreams not yet tried, the one the policy picks */
