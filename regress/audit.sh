@@ -2,7 +2,9 @@
 # dnstlsd regress: audit a running daemon's privileges.
 # Copyright (c) 2026 the dnstlsd authors. ISC license, see LICENSE.
 #
-# usage: regress/audit.sh PARENT_PID
+# usage: regress/audit.sh PARENT_PID   audit a running daemon
+#        regress/audit.sh              start one in a scratch namespace
+#                                      (t_audit.sh) and audit it
 # Prints, for the parent and both children, uid/gid, capabilities,
 # NoNewPrivs, seccomp mode, root directory and open file descriptors, and
 # exits 1 when any process holds more than SPEC section 1 allows:
@@ -12,7 +14,7 @@
 #   not "/", no descriptor (>= 3) open on a file or directory.
 # Must run as root to read other users' /proc entries.
 
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 NET_BIND=0000000000000400
 violations=0
@@ -114,7 +116,10 @@ audit() {
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-	[ $# -eq 1 ] || { echo "usage: $0 PARENT_PID" >&2; exit 2; }
+	if [ $# -eq 0 ]; then
+		exec bash "$RT_DIR/t_audit.sh"
+	fi
+	[ $# -eq 1 ] || { echo "usage: $0 [PARENT_PID]" >&2; exit 2; }
 	audit "$1"
 	exit $?
 fi

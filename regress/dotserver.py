@@ -372,7 +372,12 @@ class Server:
         self.mode = args.mode[0]
         self.param = parse_mode(args.mode)
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self.ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+        if args.tls12:
+            # libtls clients on OpenSSL 3 resume TLS 1.2 sessions only
+            self.ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+            self.ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        else:
+            self.ctx.minimum_version = ssl.TLSVersion.TLSv1_3
         self.ctx.load_cert_chain(args.cert, args.key)
 
     # timers: (when, seq, function)
@@ -707,6 +712,8 @@ def main():
     p.add_argument("--down-how", choices=("refuse", "close"),
                    default="refuse")
     p.add_argument("--pad-answers", action="store_true")
+    p.add_argument("--tls12", action="store_true",
+                   help="speak TLS 1.2 only (instead of 1.3 only)")
     p.add_argument("--max-seconds", type=float, default=120.0)
     args = p.parse_args(argv)
     if not 0 < args.max_seconds <= 3600:

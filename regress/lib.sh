@@ -15,6 +15,8 @@ DNSTLSD=${DNSTLSD:-$RT_TOP/build/dnstlsd}
 case $DNSTLSD in /*) ;; *) DNSTLSD=$(pwd)/$DNSTLSD ;; esac
 DNSTLSCTL=${DNSTLSCTL:-$(dirname "$DNSTLSD")/dnstlsctl}
 PY=/usr/bin/python3
+# Keep regress/ free of __pycache__ when a probe imports another.
+export PYTHONDONTWRITEBYTECODE=1
 PROBE=$RT_DIR/dnsprobe.py
 
 T=

@@ -17,4 +17,13 @@ log_has_fixed "$pin" || fail "log does not show the seen pin $pin"
 ok "log names the seen pin"
 grep -F -- "$pin" "$T/dnstlsd.log" | head -n 3
 daemon_alive || fail "daemon died"
+
+# Failed upstreams are retried with backoff, not in a tight loop.
+sleep 1
+n1=$(grep -cF -- "$pin" "$T/dnstlsd.log")
+sleep 4
+n2=$(grep -cF -- "$pin" "$T/dnstlsd.log")
+log "pin mismatch lines: $n1, 4 idle seconds later $n2"
+[ $((n2 - n1)) -le 4 ] || fail "$((n2 - n1)) handshakes in 4 idle seconds: no backoff"
+ok "backoff while idle"
 log "PASS"

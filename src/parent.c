@@ -340,7 +340,10 @@ reap_children(struct parent *p, int quiet)
 			continue;
 		pid = waitpid(c->pid, &status, WNOHANG);
 		if (pid == c->pid) {
-			if (!quiet)
+			/* the cause of a shutdown is logged even when quiet */
+			if (!quiet || (WIFSIGNALED(status) &&
+			    WTERMSIG(status) != SIGTERM &&
+			    WTERMSIG(status) != SIGKILL))
 				log_child_exit(c, status);
 			c->pid = 0;
 		} else

@@ -25,7 +25,9 @@
 
 #include <sys/types.h>
 #include <sys/queue.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -110,6 +112,7 @@ struct upstream {
 	struct event		 probe;
 	uint32_t		 srtt_ms;
 	uint64_t		 queries, answers, errors, handshakes;
+	uint64_t		 resumed;	/* handshakes resuming a session */
 };
 
 struct rquery {
@@ -136,7 +139,6 @@ struct resolver {
 	int			 rr_next;	/* round-robin position */
 	uint8_t			*ca;
 	size_t			 calen;
-	struct tls_config	*cfg_verify, *cfg_pinned;
 	uint8_t			 buf[WIRE_MAX];
 };
 
@@ -776,12 +778,15 @@ conn_handshake(struct conn *c)
 	}
 	c->state = CONN_READY;
 	c->up->handshakes++;
+	if (tls_conn_session_resumed(c->tls))
+		c->up->resumed++;
 	/* TCP and TLS 1.3 take about two round trips: a first RTT guess */
 	if (c->up->srtt_ms == 0)
 		c->up->srtt_ms = (uint32_t)(elapsed_ms(&c->opened) / 2) + 1;
 	clock_gettime(CLOCK_MONOTONIC, &c->last_rx);
-	log_debug("upstream %s: connected, %s %s", c->up->addr,
-	    tls_conn_version(c->tls), tls_conn_cipher(c->tls));
+	log_debug("upstream %s: connected, %s %s%s", c->up->addr,
+	    tls_conn_version(c->tls), tls_conn_cipher(c->tls),
+	    tls_conn_session_resumed(c->tls) ? ", session resumed" : "");
 	upstream_reachable(c->up);
 	evtimer_del(&c->idle);
 	if (c->ninflight == 0) {
@@ -1181,23 +1186,46 @@ receive_startup(struct resolver *r)
 	}
 }
 
+/*
+ * Where libtls keeps an upstream's TLS session between connections: a
+ * memory-backed file, made before the sandbox (which allows no open()).
+ * libtls wants it owned by us and private; it resumes TLS 1.2 sessions
+ * (with OpenSSL 3 it does not resume TLS 1.3 ones).
+ */
+static void
+session_store(struct upstream *up, uid_t uid, gid_t gid)
+{
+	int	 fd;
+
+	if ((fd = memfd_create("dnstlsd-session", MFD_CLOEXEC)) == -1 ||
+	    fchmod(fd, 0600) == -1) {
+		log_warn("%s: no TLS session store", __func__);
+		if (fd != -1)
+			close(fd);
+		return;
+	}
+	if (tls_config_set_session_fd(up->tlscfg, fd) == -1) {
+		log_warnx("%s: %s", __func__, tls_config_error(up->tlscfg));
+		close(fd);
+		return;
+	}
+	/* still ours once we are the run-as user */
+	if (fchown(fd, uid, gid) == -1)
+		log_warn("%s: fchown", __func__);
+}
+
 static void
 configure_upstreams(struct resolver *r)
 {
 	struct upstream	*up;
-	int		 i;
+	int		 i, verify;
 
 	for (i = 0; i < r->nup; i++) {
 		up = &r->up[i];
-		if (up->conf.npins > 0 && up->conf.name[0] == '\0') {
-			if (r->cfg_pinned == NULL)
-				r->cfg_pinned = make_tls_config(r, 0);
-			up->tlscfg = r->cfg_pinned;
-		} else {
-			if (r->cfg_verify == NULL)
-				r->cfg_verify = make_tls_config(r, 1);
-			up->tlscfg = r->cfg_verify;
-		}
+		verify = up->conf.npins == 0 || up->conf.name[0] != '\0';
+		/* one config each: a session belongs to one server */
+		up->tlscfg = make_tls_config(r, verify);
+		session_store(up, r->cs.info.uid, r->cs.info.gid);
 	}
 }
 

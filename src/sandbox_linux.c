@@ -153,6 +153,10 @@ allow_resolver(scmp_filter_ctx ctx)
 		allow(ctx, SCMP_SYS(socket), "socket", 2, args);
 	}
 	ALLOW(ctx, connect);
+	/* libtls keeps TLS sessions in a memory file it holds open */
+	ALLOW(ctx, pread64);
+	ALLOW(ctx, pwrite64);
+	ALLOW(ctx, ftruncate);
 	ALLOW(ctx, getsockname);
 	ALLOW(ctx, getpeername);
 	allow1(ctx, SCMP_SYS(setsockopt), "setsockopt",

@@ -11,7 +11,7 @@ export DNSTLSD=${DNSTLSD:-$BUILD/dnstlsd}
 count() {	# count LOGFILE: add the "N passed, N failed" line of a runner
 	local line p f
 	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
-	p=$(printf '%s\n' "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/')
+	p=$(printf '%s\n' "$line" | sed -E 's/(^|.*[^0-9])([0-9]+) passed.*/\2/')
 	f=$(printf '%s\n' "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
 	if [ -z "$line" ]; then
 		failed=$((failed + 1))
