@@ -53,6 +53,9 @@
 #define MAX_TCP_CLIENTS		1024
 #define TCP_CLIENT_INFLIGHT	64	/* pipelined queries per connection */
 #define TCP_IDLE_SEC		10
+/* per client: one message being read, and answers it does not read */
+#define TCP_INPUT_MAX		(2 + DNS_MAXMSG + 4096)
+#define TCP_OUTPUT_MAX		(128 * 1024)
 #define UDP_BATCH		32	/* datagrams read per recvmmsg() */
 #define UDP_ROUNDS		4	/* recvmmsg() calls per wakeup */
 #define UDP_QUERY_MAX		4096	/* a larger datagram is no query */
@@ -276,12 +279,21 @@ udp_send(int fd, const struct sockaddr_storage *to, socklen_t tolen,
 static void
 tcp_send(struct tcp_client *tc, const uint8_t *msg, size_t len)
 {
-	uint8_t	 prefix[2];
+	struct evbuffer	*out = bufferevent_get_output(tc->bev);
+	uint8_t		 prefix[2];
+
+	/* a client that does not read its answers holds no more memory */
+	if (evbuffer_get_length(out) > TCP_OUTPUT_MAX) {
+		tc->fe->stats.tcp_refused++;
+		tc->eof = 1;
+		bufferevent_disable(tc->bev, EV_READ);
+		return;
+	}
 
 	prefix[0] = (uint8_t)(len >> 8);
 	prefix[1] = (uint8_t)len;
-	if (evbuffer_add(bufferevent_get_output(tc->bev), prefix, 2) == -1 ||
-	    evbuffer_add(bufferevent_get_output(tc->bev), msg, len) == -1)
+	if (evbuffer_add(out, prefix, 2) == -1 ||
+	    evbuffer_add(out, msg, len) == -1)
 		log_warnx("%s: out of memory", __func__);
 }
 
@@ -678,6 +690,8 @@ tcp_client_new(struct frontend *fe, int fd, const struct sockaddr_storage *peer,
 	fe->nclients++;
 	bufferevent_setcb(tc->bev, tcp_readable, tcp_written, tcp_event, tc);
 	bufferevent_set_timeouts(tc->bev, &idle, &idle);
+	/* libevent stops reading a client whose input reaches this */
+	bufferevent_setwatermark(tc->bev, EV_READ, 0, TCP_INPUT_MAX);
 	bufferevent_enable(tc->bev, EV_READ | EV_WRITE);
 }
 
