@@ -395,8 +395,11 @@ resolver_dispatch(evutil_socket_t fd, short events, void *arg)
 			return;
 		fatal("%s: read from the resolver", __func__);
 	}
-	if (n == 0)
-		fatalx("the resolver closed its channel");
+	if (n == 0) {
+		/* it died or is stopping: the parent logs why and stops us */
+		log_debug("%s: the resolver closed its channel", __func__);
+		exit(0);
+	}
 	while ((rc = imsg_get(&fe->resolver, &imsg)) == 1) {
 		imsg_fatal_check(&imsg, resolver_rules, NELEMS(resolver_rules),
 		    "resolver");

@@ -1083,8 +1083,11 @@ frontend_dispatch(evutil_socket_t fd, short events, void *arg)
 			return;
 		fatal("%s: read from the frontend", __func__);
 	}
-	if (n == 0)
-		fatalx("the frontend closed its channel");
+	if (n == 0) {
+		/* it died or is stopping: the parent logs why and stops us */
+		log_debug("%s: the frontend closed its channel", __func__);
+		exit(0);
+	}
 	while ((rc = imsg_get(&r->frontend, &imsg)) == 1) {
 		imsg_fatal_check(&imsg, frontend_rules, NELEMS(frontend_rules),
 		    "frontend");

@@ -1,0 +1,654 @@
+#!/usr/bin/python3
+# dnstlsd bench: measuring helpers for bench/run.
+# Copyright (c) 2026 the dnstlsd authors. ISC license, see LICENSE.
+#
+# Network subcommands run inside the benchmark's namespace and talk only to
+# the loopback address given on the command line; every loop is bounded in
+# count and time.  Nothing here needs dnspython: the packets are built by
+# hand so that the client's own cost stays small and predictable.
+#
+#   bench.py gen N TAG FILE               dnsperf file of N unique A queries
+#   bench.py latency ADDR PORT QPS SECS TAG
+#                                         paced open-loop UDP queries of unique
+#                                         names; JSON with percentiles
+#   bench.py tcp ADDR PORT CONNS DEPTH SECS TAG
+#                                         closed-loop pipelined TCP queries
+#                                         of unique names; JSON
+#   bench.py query ADDR PORT NAME         one UDP query; JSON with its time
+#   bench.py cpu PID                      CPU seconds of PID and descendants
+#   bench.py monitor PID OUT              every 100 ms sum VmRSS of PID and
+#                                         descendants until PID exits or
+#                                         SIGTERM; JSON peak RSS, HWM, CPU
+#   bench.py dnsperf FILE                 dnsperf's summary as JSON
+#   bench.py report RESULTS MACHINE OUT   markdown report
+
+import json
+import os
+import random
+import re
+import select
+import selectors
+import signal
+import socket
+import statistics
+import struct
+import sys
+import time
+
+ZONE = "bench.test"
+CLK = os.sysconf("SC_CLK_TCK")
+
+
+# --- query files -----------------------------------------------------------
+
+def cmd_gen(n, tag, path):
+    n = int(n)
+    with open(path, "w") as f:
+        for i in range(n):
+            f.write("u%d.%s.%s A\n" % (i, tag, ZONE))
+
+
+# --- wire format -----------------------------------------------------------
+
+def encode_name(name):
+    out = b""
+    for label in name.rstrip(".").split("."):
+        out += bytes([len(label)]) + label.encode()
+    return out + b"\x00"
+
+
+def make_query(qid, name):
+    # RD set, one question, an OPT record so answers may exceed 512 bytes
+    hdr = struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 1)
+    opt = b"\x00" + struct.pack("!HHIH", 41, 1232, 0, 0)
+    return hdr + encode_name(name) + struct.pack("!HH", 1, 1) + opt
+
+
+def parse_reply(pkt):
+    """(id, rcode, question wire bytes) or None for a runt."""
+    if len(pkt) < 12:
+        return None
+    qid, flags = struct.unpack("!HH", pkt[:4])
+    pos = 12
+    while pos < len(pkt):
+        ln = pkt[pos]
+        if ln == 0 or ln & 0xC0:
+            break
+        pos += 1 + ln
+    return qid, flags & 0xF, pkt[12:pos + 1].lower()
+
+
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+# --- latency ---------------------------------------------------------------
+
+def percentile(sorted_vals, p):
+    # nearest rank
+    if not sorted_vals:
+        return None
+    k = max(0, min(len(sorted_vals) - 1,
+                   int(round(p / 100.0 * len(sorted_vals) + 0.5)) - 1))
+    return sorted_vals[k]
+
+
+def hist(lat):
+    """coarse latency histogram, for the log: upper bound in ms -> count"""
+    bounds = [0.25, 0.5, 1, 2, 5, 10, 20, 50, 100]
+    out = {}
+    for b in bounds + [None]:
+        n = sum(1 for v in lat if (b is None or v < b)) - sum(out.values())
+        if n:
+            out["<%s" % b if b else ">=100"] = n
+    return out
+
+
+def cmd_latency(addr, port, qps, secs, tag, timeout=2.0):
+    qps = float(qps)
+    total = min(int(qps * float(secs)), 60000)
+    s = socket.socket(family(addr), socket.SOCK_DGRAM)
+    s.connect((addr, int(port)))
+    s.setblocking(False)
+    interval = 1.0 / qps
+    sent = {}               # id -> (send time, question bytes)
+    lat = []
+    rcodes = {}
+    late = 0
+    i = 0
+    t0 = time.perf_counter()
+    deadline = None
+    while True:
+        now = time.perf_counter()
+        if i < total and now >= t0 + i * interval:
+            name = "l%d.%s.%s" % (i, tag, ZONE)
+            pkt = make_query(i, name)
+            sent[i] = (time.perf_counter(), encode_name(name).lower())
+            try:
+                s.send(pkt)
+            except OSError:
+                pass
+            i += 1
+            continue
+        if i >= total:
+            if deadline is None:
+                deadline = now + timeout
+            if not sent or now >= deadline:
+                break
+            wait = deadline - now
+        else:
+            wait = max(0.0, t0 + i * interval - now)
+        r, _, _ = select.select([s], [], [], wait)
+        if not r:
+            continue
+        while True:
+            try:
+                pkt = s.recv(4096)
+            except (BlockingIOError, InterruptedError):
+                break
+            except OSError:
+                break
+            t = time.perf_counter()
+            rep = parse_reply(pkt)
+            if rep is None or rep[0] not in sent:
+                continue
+            ts, q = sent[rep[0]]
+            if rep[2] != q:
+                continue
+            del sent[rep[0]]
+            ms = (t - ts) * 1000.0
+            if ms > timeout * 1000.0:
+                late += 1
+                continue
+            lat.append(ms)
+            rc = rep[1]
+            rcodes[rc] = rcodes.get(rc, 0) + 1
+    lat.sort()
+    out = {
+        "sent": total, "answered": len(lat), "lost": len(sent) + late,
+        "rcodes": {str(k): v for k, v in rcodes.items()},
+        "avg_ms": statistics.fmean(lat) if lat else None,
+        "p50_ms": percentile(lat, 50), "p90_ms": percentile(lat, 90),
+        "p99_ms": percentile(lat, 99), "max_ms": lat[-1] if lat else None,
+        "min_ms": lat[0] if lat else None,
+        "hist": hist(lat),
+    }
+    print(json.dumps(out))
+
+
+def cmd_tcp(addr, port, conns, depth, secs, tag):
+    """closed-loop pipelined TCP: conns connections, each keeping depth
+    queries of unique names outstanding; a new query leaves as soon as an
+    answer arrives.  Whole answers are taken from each read, however many
+    a segment carries."""
+    conns, depth, secs = int(conns), int(depth), float(secs)
+    sel = selectors.DefaultSelector()
+    state = {"n": 0, "ok": 0, "err": 0, "closed": 0}
+    lat = []
+    limit = 5000000
+
+    def send(c):
+        if state["n"] >= limit:
+            return
+        i = state["n"]
+        state["n"] += 1
+        q = make_query(i & 0xFFFF, "t%d.%s.%s" % (i, tag, ZONE))
+        c["sent"].append(time.perf_counter())
+        c["out"] += struct.pack("!H", len(q)) + q
+
+    clist = []
+    for _ in range(conns):
+        s = socket.create_connection((addr, int(port)), timeout=5)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        s.setblocking(False)
+        c = {"s": s, "buf": b"", "out": b"", "sent": []}
+        clist.append(c)
+        for _ in range(depth):
+            send(c)
+        sel.register(s, selectors.EVENT_READ | selectors.EVENT_WRITE, c)
+    t0 = time.perf_counter()
+    last = t0
+    while clist:
+        now = time.perf_counter()
+        if now - t0 >= secs or now - last > 2.0:
+            break
+        for key, ev in sel.select(0.5):
+            c = key.data
+            if ev & selectors.EVENT_WRITE and c["out"]:
+                try:
+                    n = c["s"].send(c["out"])
+                    c["out"] = c["out"][n:]
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    c["out"] = b""
+            if not ev & selectors.EVENT_READ:
+                continue
+            try:
+                d = c["s"].recv(65536)
+            except BlockingIOError:
+                continue
+            except OSError:
+                d = b""
+            if not d:
+                state["closed"] += 1
+                sel.unregister(c["s"])
+                c["s"].close()
+                clist.remove(c)
+                continue
+            t = time.perf_counter()
+            last = t
+            c["buf"] += d
+            while len(c["buf"]) >= 2:
+                ln = struct.unpack("!H", c["buf"][:2])[0]
+                if len(c["buf"]) < 2 + ln:
+                    break
+                rc = c["buf"][5] & 0xF if ln >= 4 else -1
+                c["buf"] = c["buf"][2 + ln:]
+                lat.append((t - c["sent"].pop(0)) * 1000.0)
+                if rc == 0:
+                    state["ok"] += 1
+                else:
+                    state["err"] += 1
+                send(c)
+        for c in clist:
+            want = selectors.EVENT_READ
+            if c["out"]:
+                want |= selectors.EVENT_WRITE
+            sel.modify(c["s"], want, c)
+    el = time.perf_counter() - t0
+    for c in clist:
+        c["s"].close()
+    lat.sort()
+    print(json.dumps({
+        "secs": el, "answered": len(lat), "ok": state["ok"],
+        "err": state["err"], "closed": state["closed"],
+        "qps": state["ok"] / el if el > 0 else 0,
+        "p50_ms": percentile(lat, 50), "p99_ms": percentile(lat, 99),
+    }))
+
+
+def cmd_query(addr, port, name, timeout=5.0):
+    s = socket.socket(family(addr), socket.SOCK_DGRAM)
+    s.connect((addr, int(port)))
+    qid = random.randrange(65536)
+    pkt = make_query(qid, name)
+    t0 = time.perf_counter()
+    s.send(pkt)
+    end = t0 + timeout
+    res = {"ms": None, "rcode": None}
+    while True:
+        left = end - time.perf_counter()
+        if left <= 0:
+            break
+        r, _, _ = select.select([s], [], [], left)
+        if not r:
+            break
+        try:
+            rep = parse_reply(s.recv(4096))
+        except OSError:
+            # ICMP port unreachable: nothing bound yet
+            res["error"] = "refused"
+            break
+        if rep and rep[0] == qid:
+            res["ms"] = (time.perf_counter() - t0) * 1000.0
+            res["rcode"] = rep[1]
+            break
+    print(json.dumps(res))
+
+
+# --- processes -------------------------------------------------------------
+
+def tree(pid):
+    """pid and all its live descendants."""
+    out = []
+    todo = [pid]
+    while todo and len(out) < 1000:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for t in os.listdir("/proc/%d/task" % p):
+                with open("/proc/%d/task/%s/children" % (p, t)) as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return out
+
+
+def cpu_ticks(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            st = f.read()
+    except OSError:
+        return None
+    fields = st[st.rindex(")") + 2:].split()
+    return int(fields[11]) + int(fields[12])     # utime + stime
+
+
+def status_kb(pid, key):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def cmd_cpu(pid):
+    total = 0
+    for p in tree(int(pid)):
+        t = cpu_ticks(p)
+        if t is not None:
+            total += t
+    print("%.2f" % (total / CLK))
+
+
+def upstream_conns(pid, port=853):
+    """local ports of established connections to :853, as seen in the
+    network namespace of pid (the benchmark's: /proc/PID/net is per
+    namespace), so the host's own connections never count"""
+    out = set()
+    try:
+        with open("/proc/%d/net/tcp" % pid) as f:
+            next(f)
+            for line in f:
+                p = line.split()
+                if p[3] == "01" and int(p[2].split(":")[1], 16) == port:
+                    out.add(p[1])
+    except (OSError, StopIteration, IndexError, ValueError):
+        pass
+    return out
+
+
+def cmd_monitor(pid, out):
+    pid = int(pid)
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
+    peak = 0
+    nprocs = 0
+    last_cpu = {}
+    hwm = {}
+    conns_max = 0
+    conns_seen = set()
+    t_end = time.monotonic() + 3600      # bounded: one hour at most
+    while not stop and time.monotonic() < t_end:
+        if not os.path.exists("/proc/%d" % pid):
+            break
+        pids = tree(pid)
+        rss = 0
+        for p in pids:
+            rss += status_kb(p, "VmRSS")
+            h = status_kb(p, "VmHWM")
+            if h:
+                hwm[p] = h
+            t = cpu_ticks(p)
+            if t is not None:
+                last_cpu[p] = t
+        peak = max(peak, rss)
+        nprocs = max(nprocs, len(pids))
+        up = upstream_conns(pid)
+        conns_max = max(conns_max, len(up))
+        conns_seen |= up
+        time.sleep(0.1)
+    res = {"peak_rss_kb": peak, "hwm_sum_kb": sum(hwm.values()),
+           "cpu_s": sum(last_cpu.values()) / CLK, "nprocs": nprocs,
+           "conns_max": conns_max, "conns_seen": len(conns_seen)}
+    with open(out, "w") as f:
+        json.dump(res, f)
+
+
+# --- dnsperf output --------------------------------------------------------
+
+def cmd_dnsperf(path):
+    with open(path) as f:
+        text = f.read()
+    res = {}
+    pats = {
+        "sent": r"Queries sent:\s+(\d+)",
+        "completed": r"Queries completed:\s+(\d+)",
+        "lost": r"Queries lost:\s+(\d+)",
+        "runtime_s": r"Run time \(s\):\s+([\d.]+)",
+        "qps": r"Queries per second:\s+([\d.]+)",
+        "avg_s": r"Average Latency \(s\):\s+([\d.]+)",
+        "min_s": r"Average Latency \(s\):\s+[\d.]+ \(min ([\d.]+)",
+        "max_s": r"Average Latency \(s\):.*max ([\d.]+)\)",
+        "stddev_s": r"Latency StdDev \(s\):\s+([\d.]+)",
+    }
+    for k, p in pats.items():
+        m = re.search(p, text)
+        if m:
+            res[k] = float(m.group(1))
+    m = re.search(r"Response codes:\s+(.*)", text)
+    if m:
+        res["rcodes"] = m.group(1).strip()
+        n = re.search(r"NOERROR (\d+)", m.group(1))
+        res["noerror"] = float(n.group(1)) if n else 0.0
+    print(json.dumps(res))
+
+
+# --- report ----------------------------------------------------------------
+
+HI, LO = "hi", "lo"         # which way is better; None: no ratio shown
+
+# (key, label, unit, format, direction)
+TABLES = [
+    ("Cache-miss UDP, saturated (dnsperf, unique names)", [
+        ("udp_qps", "answers/s", "", "%.0f", HI),
+        ("udp_avg_ms", "avg latency", "ms", "%.2f", LO),
+        ("udp_err_pct", "errors", "%", "%.2f", None),
+        ("udp_lost_pct", "lost", "%", "%.2f", None),
+        ("udp_cpu_us", "daemon CPU per answer", "µs", "%.1f", LO),
+        ("udp_up_cpu_us", "upstream CPU per answer", "µs", "%.1f", LO),
+        ("udp_up_ratio", "upstream queries per answer", "", "%.2f", None),
+    ]),
+    ("Cache-miss TCP, saturated (dnsperf -m tcp, unique names)", [
+        ("tcp_qps", "answers/s", "", "%.0f", HI),
+        ("tcp_avg_ms", "avg latency", "ms", "%.2f", LO),
+        ("tcp_err_pct", "errors", "%", "%.2f", None),
+        ("tcp_lost_pct", "lost", "%", "%.2f", None),
+        ("tcp_cpu_us", "daemon CPU per answer", "µs", "%.1f", LO),
+        ("tcp_up_cpu_us", "upstream CPU per answer", "µs", "%.1f", LO),
+    ]),
+    ("Cache-miss TCP, saturated (bench.py tcp: pipelined, reads every "
+     "answer a segment holds)", [
+        ("tcpp_qps", "answers/s", "", "%.0f", HI),
+        ("tcpp_p50_ms", "p50", "ms", "%.2f", LO),
+        ("tcpp_p99_ms", "p99", "ms", "%.2f", LO),
+        ("tcpp_err", "errors", "", "%.0f", None),
+        ("tcpp_cpu_us", "daemon CPU per answer", "µs", "%.1f", LO),
+    ]),
+    ("Cache-miss UDP latency at a low rate (paced open loop, unique names)", [
+        ("lat_p50_ms", "p50", "ms", "%.3f", LO),
+        ("lat_p90_ms", "p90", "ms", "%.3f", LO),
+        ("lat_p99_ms", "p99", "ms", "%.3f", LO),
+        ("lat_avg_ms", "avg", "ms", "%.3f", LO),
+        ("lat_max_ms", "max", "ms", "%.2f", LO),
+        ("lat_lost", "lost", "", "%.0f", None),
+    ]),
+    ("Cache-hit UDP, saturated (dnsperf, one name repeated)", [
+        ("hit_qps", "answers/s", "", "%.0f", HI),
+        ("hit_avg_ms", "avg latency", "ms", "%.2f", LO),
+        ("hit_cpu_us", "daemon CPU per answer", "µs", "%.1f", LO),
+        ("hit_up_ratio", "upstream queries per answer", "", "%.3f", None),
+    ]),
+    ("First query after start (fresh name, UDP; median of the starts)", [
+        ("bind_ms", "start to port bound", "ms", "%.0f", LO),
+        ("first_ms", "first answer", "ms", "%.1f", LO),
+    ]),
+    ("Resources over all runs", [
+        ("rss_peak_mib", "peak RSS, all processes", "MiB", "%.1f", LO),
+        ("hwm_sum_mib", "VmHWM summed", "MiB", "%.1f", LO),
+        ("nprocs", "processes", "", "%.0f", None),
+        ("cpu_total_s", "CPU total", "s", "%.1f", None),
+        ("conns_max", "upstream TLS connections, max open", "", "%.0f",
+         None),
+        ("conns_seen", "upstream TLS connections, seen", "", "%.0f",
+         None),
+    ]),
+]
+SUMMARY = [
+    ("udp_qps", "cache-miss UDP answers/s (dnsperf)"),
+    ("tcp_qps", "cache-miss TCP answers/s (dnsperf -m tcp)"),
+    ("tcpp_qps", "cache-miss TCP answers/s (bench.py tcp)"),
+    ("lat_p50_ms", "low-rate latency p50 (ms)"),
+    ("lat_p99_ms", "low-rate latency p99 (ms)"),
+    ("hit_qps", "cache-hit UDP answers/s"),
+    ("first_ms", "first answer after start (ms)"),
+    ("udp_cpu_us", "CPU per answer, UDP miss (µs)"),
+    ("tcpp_cpu_us", "CPU per answer, TCP miss (µs)"),
+    ("rss_peak_mib", "peak RSS (MiB)"),
+]
+NOT_PEERS = ("dnstlsd", "upstream")
+
+
+def load_results(path):
+    res = {}
+    order = []
+    notes = {}
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            r = json.loads(line)
+            d = r["daemon"]
+            if d not in res:
+                res[d] = {}
+                order.append(d)
+            if r["metric"] == "note":
+                notes.setdefault(d, []).append(r["value"])
+            else:
+                res[d][r["metric"]] = r["value"]
+    return res, order, notes
+
+
+def no_cache(res, d):
+    """a hit run where (nearly) every query still went upstream"""
+    v = res[d].get("hit_up_ratio")
+    return d != "upstream" and isinstance(v, (int, float)) and v > 0.5
+
+
+def usable(res, d, key):
+    if key.startswith("hit_") and no_cache(res, d):
+        return False
+    return isinstance(res[d].get(key), (int, float))
+
+
+def best_peer(res, order, key, direction):
+    """(value, daemon) of the best peer, or (None, None)"""
+    vals = [(res[d][key], d) for d in order
+            if d not in NOT_PEERS and usable(res, d, key)]
+    if not vals or direction is None:
+        return None, None
+    pick = max if direction == HI else min
+    return pick(vals, key=lambda x: x[0])
+
+
+def fmt_cell(res, order, d, key, fmt, direction):
+    v = res[d].get(key)
+    if v is None:
+        return "–"
+    if isinstance(v, str):
+        return v
+    cell = fmt % v
+    if key == "hit_qps" and no_cache(res, d):
+        return cell + (" (no cache yet)" if d == "dnstlsd" else
+                       " (no cache)")
+    b, _ = best_peer(res, order, key, direction)
+    if b:
+        cell += " (%.2f×)" % (v / b)
+    return cell
+
+
+def machine_lines(mach):
+    L = ["## Machine", "", "| | |", "|---|---|"]
+    for k in ("cpu", "nproc", "mem", "kernel", "os", "load"):
+        L.append("| %s | %s |" % (k, mach.get(k, "?")))
+    L.append("| durations | saturated runs %s s each, latency run %s s at "
+             "%s queries/s, %s timed start(s) per daemon |"
+             % (mach["dur"], mach["lat_dur"], mach["lat_qps"],
+                mach["firstq_n"]))
+    L.append("| dnsperf load | %s |" % mach["dnsperf"])
+    L += ["", "| software | version |", "|---|---|"]
+    for k, v in mach["versions"].items():
+        L.append("| %s | %s |" % (k, v))
+    return L
+
+
+def summary_lines(res, order, defs):
+    L = ["## Summary: dnstlsd against the best peer", "",
+         "| metric | dnstlsd | best peer | ratio |", "|---|---|---|---|"]
+    for key, name in SUMMARY:
+        lab, unit, fmt, direction = defs[key]
+        b, who = best_peer(res, order, key, direction)
+        v = res.get("dnstlsd", {}).get(key)
+        mine = fmt_cell(res, order, "dnstlsd", key, fmt, None) \
+            if "dnstlsd" in res else "–"
+        peer = "%s (%s)" % (fmt % b, who) if b is not None else "–"
+        ratio = "%.2f×" % (v / b) if b and "dnstlsd" in res and \
+            usable(res, "dnstlsd", key) else "–"
+        L.append("| %s | %s | %s | %s |" % (name, mine, peer, ratio))
+    return L
+
+
+def cmd_report(results, machine, out):
+    res, order, notes = load_results(results)
+    with open(machine) as f:
+        mach = json.load(f)
+    defs = {k: (lab, unit, fmt, hi) for _, ds in TABLES
+            for k, lab, unit, fmt, hi in ds}
+    L = ["# dnstlsd benchmark, %s%s" % (mach["date"],
+         " (--quick)" if mach.get("quick") else ""), ""]
+    L.append("Every forwarder runs alone in a network namespace and forwards "
+             "over TLS to the same unbound DoT upstream on 127.0.0.1@853. "
+             "A figure's ratio to the best peer follows it in brackets "
+             "(peers: the other forwarders; not dnstlsd and not the upstream "
+             "queried directly, whose row is the ceiling). Answers/s counts "
+             "NOERROR answers only; for it higher is better, for times, CPU "
+             "and memory lower. `–`: not measured.")
+    L.append("")
+    L += summary_lines(res, order, defs)
+    for title, ds in TABLES:
+        rows = []
+        for d in order:
+            cells = [fmt_cell(res, order, d, k, fmt, hi)
+                     for k, _, _, fmt, hi in ds]
+            if any(c != "–" for c in cells):
+                rows.append("| " + " | ".join([d] + cells) + " |")
+        if not rows:
+            continue
+        head = ["daemon"] + ["%s%s" % (lab, " (%s)" % unit if unit else "")
+                             for _, lab, unit, _, _ in ds]
+        L += ["", "## " + title, "", "| " + " | ".join(head) + " |",
+              "|" + "---|" * len(head)] + rows
+    if any(notes.values()):
+        L += ["", "## Notes from this run", ""]
+        for d in order:
+            for n in notes.get(d, []):
+                L.append("- %s: %s" % (d, n))
+    L += [""] + machine_lines(mach)
+    text = "\n".join(L) + "\n"
+    with open(out, "w") as f:
+        f.write(text)
+    sys.stdout.write(text)
+
+
+def main():
+    cmds = {
+        "gen": (cmd_gen, 3), "latency": (cmd_latency, 5),
+        "query": (cmd_query, 3), "tcp": (cmd_tcp, 6), "cpu": (cmd_cpu, 1),
+        "monitor": (cmd_monitor, 2), "dnsperf": (cmd_dnsperf, 1),
+        "report": (cmd_report, 3),
+    }
+    if len(sys.argv) < 2 or sys.argv[1] not in cmds:
+        sys.exit("usage: bench.py %s ..." % "|".join(cmds))
+    fn, n = cmds[sys.argv[1]]
+    if len(sys.argv) - 2 != n:
+        sys.exit("bench.py %s: expected %d arguments" % (sys.argv[1], n))
+    fn(*sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()
