@@ -52,13 +52,13 @@
 #define MAX_INFLIGHT		16384	/* queries waiting for the resolver */
 #define MAX_TCP_CLIENTS		1024
 #define TCP_CLIENT_INFLIGHT	64	/* pipelined queries per connection */
+#define QUERY_MAX		4096	/* a larger message is no query */
 #define TCP_IDLE_SEC		10
 /* per client: one message being read, and answers it does not read */
-#define TCP_INPUT_MAX		(2 + DNS_MAXMSG + 4096)
-#define TCP_OUTPUT_MAX		(128 * 1024)
+#define TCP_INPUT_MAX		(2 * (2 + QUERY_MAX))
+#define TCP_OUTPUT_MAX		(64 * 1024)
 #define UDP_BATCH		32	/* datagrams read per recvmmsg() */
 #define UDP_ROUNDS		4	/* recvmmsg() calls per wakeup */
-#define UDP_QUERY_MAX		4096	/* a larger datagram is no query */
 #define ACCEPT_BATCH		16
 #define ACCEPT_PAUSE_MS		500
 #define RATELIMIT_CLIENTS	65536	/* 3 MB of buckets, allocated once */
@@ -114,7 +114,7 @@ struct udp_batch {
 	struct mmsghdr		 msg[UDP_BATCH];
 	struct iovec		 iov[UDP_BATCH];
 	struct sockaddr_storage	 from[UDP_BATCH];
-	uint8_t			 buf[UDP_BATCH][UDP_QUERY_MAX];
+	uint8_t			 buf[UDP_BATCH][QUERY_MAX];
 };
 
 struct frontend {
@@ -607,6 +607,14 @@ tcp_readable(struct bufferevent *bev, void *arg)
 		if (evbuffer_copyout(in, prefix, 2) != 2)
 			break;
 		len = (size_t)prefix[0] << 8 | prefix[1];
+		if (len > QUERY_MAX) {
+			/* no query is that large: not DNS, stop reading */
+			fe->stats.queries_tcp++;
+			fe->stats.dropped++;
+			tc->eof = 1;
+			bufferevent_disable(bev, EV_READ);
+			break;
+		}
 		if (evbuffer_get_length(in) < len + 2)
 			break;
 		if ((msg = evbuffer_pullup(in, (ssize_t)(len + 2))) == NULL)
