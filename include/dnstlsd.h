@@ -126,5 +126,10 @@ void		 child_enter_sandbox(enum proc_role, struct child_startup *);
 void		 imsg_fatal_check(const struct imsg *, const struct imsg_rule *,
 		    size_t, const char *);
 void		 set_nonblock(int);
+struct event;
+int		 channel_read(struct imsgbuf *, const char *);
+int		 channel_get(struct imsgbuf *, struct imsg *,
+		    const struct imsg_rule *, size_t, const char *);
+void		 channel_flush(struct imsgbuf *, struct event *, const char *);
 
 #endif /* DNSTLSD_H */

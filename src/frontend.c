@@ -365,14 +365,7 @@ fquery_timeout(evutil_socket_t fd, short events, void *arg)
 static void
 resolver_flush(struct frontend *fe)
 {
-	int	 rc;
-
-	if (imsg_pending(&fe->resolver) == 0)
-		return;
-	if ((rc = imsg_write(&fe->resolver)) == -1)
-		fatal("%s: write to the resolver", __func__);
-	if (rc == 0 && !event_pending(fe->resolver_wev, EV_WRITE, NULL))
-		event_add(fe->resolver_wev, NULL);
+	channel_flush(&fe->resolver, fe->resolver_wev, "resolver");
 }
 
 static void
@@ -387,22 +380,17 @@ resolver_dispatch(evutil_socket_t fd, short events, void *arg)
 	struct frontend	*fe = arg;
 	struct fquery	*fq;
 	struct imsg	 imsg;
-	ssize_t		 n;
-	int		 rc;
 
-	if ((n = imsg_read(&fe->resolver)) == -1) {
-		if (errno == EAGAIN || errno == EINTR)
-			return;
-		fatal("%s: read from the resolver", __func__);
-	}
-	if (n == 0) {
+	switch (channel_read(&fe->resolver, "resolver")) {
+	case -1:
 		/* it died or is stopping: the parent logs why and stops us */
 		log_debug("%s: the resolver closed its channel", __func__);
 		exit(0);
+	case 0:
+		return;
 	}
-	while ((rc = imsg_get(&fe->resolver, &imsg)) == 1) {
-		imsg_fatal_check(&imsg, resolver_rules, NELEMS(resolver_rules),
-		    "resolver");
+	while (channel_get(&fe->resolver, &imsg, resolver_rules,
+	    NELEMS(resolver_rules), "resolver")) {
 		if ((fq = fquery_find(fe, imsg.hdr.peerid)) == NULL)
 			continue;	/* timed out meanwhile */
 		if (imsg.hdr.type == IMSG_ANSWER)
@@ -410,8 +398,6 @@ resolver_dispatch(evutil_socket_t fd, short events, void *arg)
 		else
 			fquery_servfail(fq);
 	}
-	if (rc == -1)
-		fatalx("protocol violation by the resolver: bad frame");
 	resolver_flush(fe);
 }
 
@@ -847,17 +833,11 @@ parent_dispatch(evutil_socket_t fd, short events, void *arg)
 {
 	struct frontend	*fe = arg;
 	struct imsg	 imsg;
-	ssize_t		 n;
 
-	if ((n = imsg_read(&fe->cs.parent)) == -1) {
-		if (errno == EAGAIN || errno == EINTR)
-			return;
-		fatal("%s: read from the parent", __func__);
-	}
-	if (n == 0)
+	if (channel_read(&fe->cs.parent, "parent") == -1)
 		fatalx("the parent is gone");
 	/* nothing is expected from the parent once running */
-	if (imsg_get(&fe->cs.parent, &imsg) != 0)
+	if (channel_get(&fe->cs.parent, &imsg, NULL, 0, "parent"))
 		fatalx("protocol violation by the parent");
 }
 

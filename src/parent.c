@@ -403,21 +403,17 @@ dispatch_child(evutil_socket_t fd, short events, void *arg)
 	struct child	*c = arg;
 	struct imsg	 imsg;
 	struct log_msg	 lm;
-	ssize_t		 n;
-	int		 rc;
 
-	if ((n = imsg_read(&c->ibuf)) == -1) {
-		if (errno == EAGAIN || errno == EINTR)
-			return;
-		fatal("%s: read from the %s", __func__, proc_name(c->role));
-	}
-	if (n == 0) {
+	switch (channel_read(&c->ibuf, proc_name(c->role))) {
+	case -1:
 		/* the child is gone: SIGCHLD says why and shuts down */
 		event_del(c->ev);
 		return;
+	case 0:
+		return;
 	}
-	while ((rc = imsg_get(&c->ibuf, &imsg)) == 1) {
-		imsg_fatal_check(&imsg, parent_rules, 1, proc_name(c->role));
+	while (channel_get(&c->ibuf, &imsg, parent_rules, 1,
+	    proc_name(c->role))) {
 		memcpy(&lm, imsg.data, sizeof(lm));
 		if (imsg.data[imsg.datalen - 1] != '\0')
 			fatalx("protocol violation by the %s: log line not "
@@ -426,9 +422,6 @@ dispatch_child(evutil_socket_t fd, short events, void *arg)
 			lm.priority = LOG_WARNING;
 		log_emit(lm.priority, (const char *)imsg.data + sizeof(lm));
 	}
-	if (rc == -1)
-		fatalx("protocol violation by the %s: bad frame",
-		    proc_name(c->role));
 }
 
 static void

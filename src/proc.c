@@ -15,16 +15,18 @@
  */
 
 /*
- * What both children do the same way: read their start-up messages from
- * the parent on fd 3 before any sandbox exists, forward their log lines
- * to the parent once sandboxed, enter the sandbox, and check every
- * message against their rules. Runs in the frontend and the resolver.
+ * What the processes do the same way: the channels between them (read,
+ * checked message by message against the receiver's rules, flushed);
+ * and for the children, reading their start-up messages from the parent
+ * on fd 3 before any sandbox exists, forwarding their log lines to the
+ * parent once sandboxed, and entering the sandbox.
  */
 
 #include <sys/types.h>
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <event2/event.h>
 #include <fcntl.h>
 #include <string.h>
 #include <syslog.h>
@@ -134,4 +136,50 @@ imsg_fatal_check(const struct imsg *imsg, const struct imsg_rule *rules,
 	fatalx("protocol violation by the %s: message type %u, %zu bytes%s",
 	    peer, imsg->hdr.type, imsg->datalen,
 	    imsg->fd != -1 ? ", with a descriptor" : "");
+}
+
+/*
+ * Read what a peer sent on a non-blocking channel: 1 messages may be
+ * waiting, 0 nothing yet, -1 the peer closed the channel. An error is
+ * fatal: the channels are socketpairs, they do not fail by themselves.
+ */
+int
+channel_read(struct imsgbuf *ibuf, const char *peer)
+{
+	ssize_t	 n;
+
+	if ((n = imsg_read(ibuf)) == -1) {
+		if (errno == EAGAIN || errno == EINTR)
+			return 0;
+		fatal("read from the %s", peer);
+	}
+	return n == 0 ? -1 : 1;
+}
+
+/* The next message, checked against the rules: 1 one, 0 none left. */
+int
+channel_get(struct imsgbuf *ibuf, struct imsg *imsg,
+    const struct imsg_rule *rules, size_t nrules, const char *peer)
+{
+	int	 rc;
+
+	if ((rc = imsg_get(ibuf, imsg)) == -1)
+		fatalx("protocol violation by the %s: bad frame", peer);
+	if (rc == 1)
+		imsg_fatal_check(imsg, rules, nrules, peer);
+	return rc;
+}
+
+/* Write what is pending; when the socket is full, wev waits for room. */
+void
+channel_flush(struct imsgbuf *ibuf, struct event *wev, const char *peer)
+{
+	int	 rc;
+
+	if (imsg_pending(ibuf) == 0)
+		return;
+	if ((rc = imsg_write(ibuf)) == -1)
+		fatal("write to the %s", peer);
+	if (rc == 0 && !event_pending(wev, EV_WRITE, NULL))
+		event_add(wev, NULL);
 }

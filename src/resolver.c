@@ -198,14 +198,7 @@ ms_to_tv(uint32_t ms, struct timeval *tv)
 static void
 frontend_flush(struct resolver *r)
 {
-	int	 rc;
-
-	if (imsg_pending(&r->frontend) == 0)
-		return;
-	if ((rc = imsg_write(&r->frontend)) == -1)
-		fatal("%s: write to the frontend", __func__);
-	if (rc == 0 && !event_pending(r->frontend_wev, EV_WRITE, NULL))
-		event_add(r->frontend_wev, NULL);
+	channel_flush(&r->frontend, r->frontend_wev, "frontend");
 }
 
 static void
@@ -1075,26 +1068,18 @@ frontend_dispatch(evutil_socket_t fd, short events, void *arg)
 {
 	struct resolver	*r = arg;
 	struct imsg	 imsg;
-	ssize_t		 n;
-	int		 rc;
 
-	if ((n = imsg_read(&r->frontend)) == -1) {
-		if (errno == EAGAIN || errno == EINTR)
-			return;
-		fatal("%s: read from the frontend", __func__);
-	}
-	if (n == 0) {
+	switch (channel_read(&r->frontend, "frontend")) {
+	case -1:
 		/* it died or is stopping: the parent logs why and stops us */
 		log_debug("%s: the frontend closed its channel", __func__);
 		exit(0);
+	case 0:
+		return;
 	}
-	while ((rc = imsg_get(&r->frontend, &imsg)) == 1) {
-		imsg_fatal_check(&imsg, frontend_rules, NELEMS(frontend_rules),
-		    "frontend");
+	while (channel_get(&r->frontend, &imsg, frontend_rules,
+	    NELEMS(frontend_rules), "frontend"))
 		handle_query(r, imsg.hdr.peerid, imsg.data, imsg.datalen);
-	}
-	if (rc == -1)
-		fatalx("protocol violation by the frontend: bad frame");
 	frontend_flush(r);
 }
 
@@ -1289,23 +1274,12 @@ parent_dispatch(evutil_socket_t fd, short events, void *arg)
 {
 	struct resolver	*r = arg;
 	struct imsg	 imsg;
-	ssize_t		 n;
-	int		 rc;
 
-	if ((n = imsg_read(&r->cs.parent)) == -1) {
-		if (errno == EAGAIN || errno == EINTR)
-			return;
-		fatal("%s: read from the parent", __func__);
-	}
-	if (n == 0)
+	if (channel_read(&r->cs.parent, "parent") == -1)
 		fatalx("the parent is gone");
-	while ((rc = imsg_get(&r->cs.parent, &imsg)) == 1) {
-		imsg_fatal_check(&imsg, parent_rules, NELEMS(parent_rules),
-		    "parent");
+	while (channel_get(&r->cs.parent, &imsg, parent_rules,
+	    NELEMS(parent_rules), "parent"))
 		network_changed(r);
-	}
-	if (rc == -1)
-		fatalx("protocol violation by the parent: bad frame");
 	frontend_flush(r);
 }
 
