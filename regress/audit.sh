@@ -11,7 +11,8 @@
 #   every process: no uid 0 (real, effective, saved, fs), no gid 0;
 #   parent: CapEff and CapPrm 0 or exactly CAP_NET_BIND_SERVICE (0x400);
 #   children: CapEff 0, CapPrm 0, NoNewPrivs 1, Seccomp 2 (filter), root
-#   not "/", no descriptor (>= 3) open on a file or directory.
+#   not "/", no descriptor (>= 3) open on a file or directory (the
+#   resolver's TLS session memfds are memory, not files).
 # Must run as root to read other users' /proc entries.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -77,6 +78,8 @@ check_child() {
 		target=$(readlink "$fd" 2>/dev/null) || continue
 		case $target in
 		/dev/null) ;;
+		# memory, not a file: where libtls keeps an upstream's TLS session
+		"/memfd:dnstlsd-session (deleted)") ;;
 		/*) bad "$role $pid: fd ${fd##*/} open on $target" ;;
 		esac
 	done

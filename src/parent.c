@@ -50,6 +50,7 @@
 
 #define LISTEN_BACKLOG	512
 #define NOFILE_WANTED	8192
+#define UDP_RCVBUF	(4 * 1024 * 1024)	/* ~20000 queries */
 #define SHUTDOWN_WAIT_MS 1500
 
 struct child {
@@ -169,7 +170,7 @@ static int
 bind_socket(const struct conf_listen *l, int type)
 {
 	char	 addr[INET6_ADDRSTRLEN];
-	int	 fd, on = 1;
+	int	 fd, on = 1, rcvbuf = UDP_RCVBUF;
 
 	fd = socket(l->ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
@@ -179,6 +180,11 @@ bind_socket(const struct conf_listen *l, int type)
 	if (l->ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &on, sizeof(on)) == -1)
 		fatal("%s: IPV6_V6ONLY", __func__);
+	/* a burst (or a flood) must not overflow the queue for everyone */
+	if (type == SOCK_DGRAM && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE,
+	    &rcvbuf, sizeof(rcvbuf)) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		    sizeof(rcvbuf));
 	conf_addr_str(&l->ss, addr, sizeof(addr));
 	if (bind(fd, (const struct sockaddr *)&l->ss, l->sslen) == -1)
 		fatal("cannot bind %s port %u (%s)", addr,
@@ -195,11 +201,18 @@ raise_nofile(void)
 {
 	struct rlimit	 rl;
 
+	rlim_t		 hard;
+
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
 		return;
+	hard = rl.rlim_max;
 	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < NOFILE_WANTED)
 		rl.rlim_max = NOFILE_WANTED;
 	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+		return;
+	/* no CAP_SYS_RESOURCE (a container): as far as the hard limit */
+	rl.rlim_cur = rl.rlim_max = hard;
 	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
 		log_warn("cannot raise the descriptor limit");
 }
