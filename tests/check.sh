@@ -38,6 +38,13 @@ fi
 
 # the children run under seccomp, where LeakSanitizer cannot work
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+echo "== manual pages (mandoc -Tlint)"
+if mandoc -Tlint -Wwarning man/*.[58]; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+fi
+
 echo "== regress (end to end, as root, in network namespaces)"
 bash regress/run 2>&1 | tee "$log/regress"
 count "$log/regress"
