@@ -117,6 +117,16 @@ struct udp_batch {
 	uint8_t			 buf[UDP_BATCH][QUERY_MAX];
 };
 
+/* answers for one UDP socket, sent with one sendmmsg() */
+struct udp_out {
+	int			 fd;
+	unsigned int		 n;
+	struct mmsghdr		 msg[UDP_BATCH];
+	struct iovec		 iov[UDP_BATCH];
+	struct sockaddr_storage	 to[UDP_BATCH];
+	uint8_t			 buf[UDP_BATCH][DNS_EDNS_UDP];
+};
+
 struct frontend {
 	struct event_base	*base;
 	struct child_startup	 cs;
@@ -136,6 +146,7 @@ struct frontend {
 	struct ratelimit	*ratelimit;	/* NULL: no limit */
 	struct cache		*cache;		/* NULL: no cache */
 	struct udp_batch	 udp_in;
+	struct udp_out		 udp_out;
 	uint8_t			 cached[DNS_MAXMSG];
 	uint8_t			 out[DNS_MAXMSG + 2];
 };
@@ -267,13 +278,45 @@ count_rcode(struct frontend *fe, const uint8_t *msg, size_t len)
 		fe->stats.rcode[msg[3] & 0xf]++;
 }
 
+/* a full socket buffer drops answers, as the network would */
 static void
-udp_send(int fd, const struct sockaddr_storage *to, socklen_t tolen,
-    const uint8_t *msg, size_t len)
+udp_flush(struct frontend *fe)
 {
-	/* a full socket buffer drops the answer, as the network would */
-	(void)sendto(fd, msg, len, MSG_DONTWAIT, (const struct sockaddr *)to,
-	    tolen);
+	struct udp_out	*o = &fe->udp_out;
+
+	if (o->n > 0)
+		(void)sendmmsg(o->fd, o->msg, o->n, MSG_DONTWAIT);
+	o->n = 0;
+}
+
+/* queue an answer; udp_flush() sends the batch once a wakeup is done */
+static void
+udp_send(struct frontend *fe, int fd, const struct sockaddr_storage *to,
+    socklen_t tolen, const uint8_t *msg, size_t len)
+{
+	struct udp_out	*o = &fe->udp_out;
+	struct msghdr	*h;
+
+	if (len > sizeof(o->buf[0])) {
+		/* never larger than the client's limit: no batching needed */
+		(void)sendto(fd, msg, len, MSG_DONTWAIT,
+		    (const struct sockaddr *)to, tolen);
+		return;
+	}
+	if (o->n == UDP_BATCH || (o->n > 0 && o->fd != fd))
+		udp_flush(fe);
+	o->fd = fd;
+	memcpy(o->buf[o->n], msg, len);
+	memcpy(&o->to[o->n], to, tolen);
+	o->iov[o->n].iov_base = o->buf[o->n];
+	o->iov[o->n].iov_len = len;
+	h = &o->msg[o->n].msg_hdr;
+	memset(h, 0, sizeof(*h));
+	h->msg_name = &o->to[o->n];
+	h->msg_namelen = tolen;
+	h->msg_iov = &o->iov[o->n];
+	h->msg_iovlen = 1;
+	o->n++;
 }
 
 static void
@@ -303,7 +346,8 @@ fquery_reply(struct fquery *fq, const uint8_t *msg, size_t len)
 {
 	count_rcode(fq->fe, msg, len);
 	if (fq->transport == TRANSPORT_UDP)
-		udp_send(fq->udp_fd, &fq->from, fq->fromlen, msg, len);
+		udp_send(fq->fe, fq->udp_fd, &fq->from, fq->fromlen, msg,
+		    len);
 	else if (fq->tc != NULL)
 		tcp_send(fq->tc, msg, len);
 	fquery_free(fq);
@@ -355,9 +399,11 @@ static void
 fquery_timeout(evutil_socket_t fd, short events, void *arg)
 {
 	struct fquery	*fq = arg;
+	struct frontend	*fe = fq->fe;
 
-	fq->fe->stats.timeouts++;
+	fe->stats.timeouts++;
 	fquery_servfail(fq);
+	udp_flush(fe);
 }
 
 /* --- the resolver channel --- */
@@ -398,6 +444,7 @@ resolver_dispatch(evutil_socket_t fd, short events, void *arg)
 		else
 			fquery_servfail(fq);
 	}
+	udp_flush(fe);
 	resolver_flush(fe);
 }
 
@@ -502,7 +549,7 @@ udp_query(struct frontend *fe, int fd, const uint8_t *msg, size_t len,
 		fq->fromlen = fromlen;
 	} else if (replylen > 0) {
 		count_rcode(fe, fe->out, replylen);
-		udp_send(fd, from, fromlen, fe->out, replylen);
+		udp_send(fe, fd, from, fromlen, fe->out, replylen);
 	}
 }
 
@@ -545,6 +592,7 @@ udp_readable(evutil_socket_t fd, short events, void *arg)
 		if (n < UDP_BATCH)
 			break;
 	}
+	udp_flush(fe);
 	resolver_flush(fe);
 }
 
