@@ -35,16 +35,15 @@ import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dnsprobe import family, recv_exact  # noqa: E402  shared helpers
+
 RCODE = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN",
          4: "NOTIMP", 5: "REFUSED"}
 
 # name -> the one A record the regress zone holds for it
 KNOWN = [("a.test", "192.0.2.1"), ("b.test", "192.0.2.2"),
          ("c.test", "192.0.2.3")]
-
-
-def family(addr):
-    return socket.AF_INET6 if ":" in addr else socket.AF_INET
 
 
 def query(name, qid, qtype=1):
@@ -313,23 +312,6 @@ def cmd_idle(addr, port, n, secs, ready):
         len(closed), len(socks), closed[0] if closed else -1,
         closed[-1] if closed else -1, data), flush=True)
     return 0
-
-
-def recv_exact(s, n, deadline):
-    buf = b""
-    while len(buf) < n:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return None
-        s.settimeout(left)
-        try:
-            chunk = s.recv(n - len(buf))
-        except (socket.timeout, ConnectionResetError):
-            return None
-        if not chunk:
-            return None
-        buf += chunk
-    return buf
 
 
 def cmd_pipeline(addr, port, n):
