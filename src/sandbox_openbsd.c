@@ -15,7 +15,8 @@
  */
 
 /*
- * OpenBSD sandbox: chroot, drop to the unprivileged user, then pledge(2).
+ * OpenBSD sandbox: chroot, drop to the unprivileged user, unveil(2) to
+ * hide every path, then pledge(2).
  * Built instead of sandbox_linux.c on OpenBSD; on Linux only checked to
  * compile (make check runs clang with an OpenBSD target).
  */
@@ -33,6 +34,14 @@ int	 pledge(const char *, const char *);
 int	 unveil(const char *, const char *);
 int	 setresuid(uid_t, uid_t, uid_t);
 int	 setresgid(gid_t, gid_t, gid_t);
+
+/* no path is visible any more, and that cannot be undone */
+static void
+hide_filesystem(void)
+{
+	if (unveil("/", "") == -1 || unveil(NULL, NULL) == -1)
+		fatal("%s: unveil", __func__);
+}
 
 static void
 drop_to(uid_t uid, gid_t gid)
@@ -58,6 +67,7 @@ sandbox_child(enum sandbox_role role, const char *dir, uid_t uid, gid_t gid,
 		log_warnx("*** PLEDGE DISABLED (debug option) ***");
 		return;
 	}
+	hide_filesystem();
 	/* the frontend keeps recvfd for listening sockets sent on reload */
 	promises = role == SANDBOX_FRONTEND ? "stdio recvfd" : "stdio inet";
 	if (pledge(promises, NULL) == -1)
@@ -67,9 +77,10 @@ sandbox_child(enum sandbox_role role, const char *dir, uid_t uid, gid_t gid,
 void
 sandbox_parent(uid_t uid, gid_t gid)
 {
-	/* binding port 53 again on reload needs root on OpenBSD: keep the
-	 * parent's work to reading files and passing descriptors */
 	drop_to(uid, gid);
-	if (pledge("stdio rpath inet sendfd proc", NULL) == -1)
+	/* nothing is read after start-up until reload exists */
+	hide_filesystem();
+	/* route: the routing socket that reports network changes */
+	if (pledge("stdio inet route sendfd proc", NULL) == -1)
 		fatal("%s: pledge", __func__);
 }
