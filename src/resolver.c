@@ -122,7 +122,6 @@ struct rquery {
 	struct conn		*conn;
 	uint16_t		 upid;		/* id on the upstream connection */
 	uint32_t		 tried;		/* bitmask of upstreams */
-	int			 resent;	/* times resent after server closes */
 	struct timespec		 sent;
 	struct event		 deadline, attempt;
 	TAILQ_ENTRY(rquery)	 entry;
@@ -539,8 +538,6 @@ conn_orphan(struct conn *c, struct rquery_list *orphans, int upstream_fault)
 		query_detach(rq);
 		if (upstream_fault)
 			rq->tried |= 1U << up->idx;
-		else
-			rq->resent++;
 		TAILQ_INSERT_TAIL(orphans, rq, entry);
 	}
 	conn_free(c);
