@@ -81,9 +81,8 @@ struct conn {
 	size_t			 rlen;
 	uint64_t		 answers;	/* answered on this connection */
 	uint32_t		 idle_ms;	/* ours, or shorter: the server's */
-	struct timespec		 opened, last_rx;
-	int			 waiting;	/* owed answers, none came yet */
-	struct timespec		 waiting_since;	/* or since the last one */
+	uint64_t		 opened_ms;
+	int			 waiting;	/* answers owed: silence counts */
 	int			 hedged;	/* queries asked elsewhere */
 	struct event		 silence;
 	TAILQ_HEAD(, rquery)	 inflight;
@@ -122,7 +121,7 @@ struct rquery {
 	struct conn		*conn;
 	uint16_t		 upid;		/* id on the upstream connection */
 	uint32_t		 tried;		/* bitmask of upstreams */
-	struct timespec		 sent;
+	uint64_t		 sent_ms;
 	struct event		 deadline, attempt;
 	TAILQ_ENTRY(rquery)	 entry;
 };
@@ -165,24 +164,20 @@ static void	 conn_fail(struct conn *, const char *, int);
 static void	 conn_flush(struct conn *);
 
 static uint64_t
-elapsed_ms(const struct timespec *since)
-{
-	struct timespec	 now;
-	int64_t		 ms;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (int64_t)(now.tv_sec - since->tv_sec) * 1000 +
-	    (now.tv_nsec - since->tv_nsec) / 1000000;
-	return ms < 0 ? 0 : (uint64_t)ms;
-}
-
-static uint64_t
 now_ms(void)
 {
 	struct timespec	 now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+}
+
+static uint64_t
+elapsed_ms(uint64_t since)
+{
+	uint64_t	 now = now_ms();
+
+	return now > since ? now - since : 0;
 }
 
 static void
@@ -291,7 +286,6 @@ conn_waiting(struct conn *c)
 	if (c->waiting)
 		return;
 	c->waiting = 1;
-	clock_gettime(CLOCK_MONOTONIC, &c->waiting_since);
 	ms_to_tv(SILENT_MS, &tv);
 	evtimer_add(&c->silence, &tv);
 }
@@ -302,14 +296,12 @@ conn_heard(struct conn *c)
 {
 	struct timeval	 tv;
 
-	clock_gettime(CLOCK_MONOTONIC, &c->last_rx);
 	c->hedged = 0;
 	if (c->ninflight == 0) {
 		c->waiting = 0;
 		evtimer_del(&c->silence);
 		return;
 	}
-	c->waiting_since = c->last_rx;
 	ms_to_tv(SILENT_MS, &tv);
 	evtimer_add(&c->silence, &tv);
 }
@@ -413,7 +405,7 @@ query_send(struct rquery *rq, struct conn *c)
 	c->ninflight++;
 	if (c->state == CONN_READY)
 		evtimer_del(&c->idle);	/* busy now; not the handshake timer */
-	clock_gettime(CLOCK_MONOTONIC, &rq->sent);
+	rq->sent_ms = now_ms();
 	c->up->queries++;
 	conn_waiting(c);
 	ms_to_tv(attempt_ms(c->up), &tv);
@@ -654,7 +646,7 @@ handle_answer(struct conn *c, const uint8_t *msg, size_t len)
 		return;
 	}
 	keepalive(c, msg, len);
-	rtt = elapsed_ms(&rq->sent);
+	rtt = elapsed_ms(rq->sent_ms);
 	if (rtt > 60000)
 		rtt = 60000;
 	/* smoothed like TCP's: 7/8 old, 1/8 new */
@@ -791,8 +783,7 @@ conn_handshake(struct conn *c)
 		c->up->resumed++;
 	/* TCP and TLS 1.3 take about two round trips: a first RTT guess */
 	if (c->up->srtt_ms == 0)
-		c->up->srtt_ms = (uint32_t)(elapsed_ms(&c->opened) / 2) + 1;
-	clock_gettime(CLOCK_MONOTONIC, &c->last_rx);
+		c->up->srtt_ms = (uint32_t)(elapsed_ms(c->opened_ms) / 2) + 1;
 	log_debug("upstream %s: connected, %s %s%s", c->up->addr,
 	    tls_conn_version(c->tls), tls_conn_cipher(c->tls),
 	    tls_conn_session_resumed(c->tls) ? ", session resumed" : "");
@@ -903,7 +894,7 @@ conn_open(struct upstream *up)
 	TAILQ_INSERT_TAIL(&up->conns, c, entry);
 	up->nconns++;
 	c->state = CONN_CONNECTING;
-	clock_gettime(CLOCK_MONOTONIC, &c->opened);
+	c->opened_ms = now_ms();
 	ms_to_tv(HANDSHAKE_MS, &tv);
 	evtimer_add(&c->idle, &tv);
 	if (connect(c->fd, (struct sockaddr *)&up->conf.ss, up->conf.sslen)
