@@ -226,13 +226,14 @@ fquery_free(struct fquery *fq)
 		tcp_client_resume(tc);
 }
 
+/* the coarse clock is enough for TTLs and token buckets, and cheaper */
 static uint64_t
-now_sec(void)
+now_ms(void)
 {
 	struct timespec	 now;
 
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-	return (uint64_t)now.tv_sec;
+	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
 }
 
 /* --- sending answers --- */
@@ -263,7 +264,7 @@ cache_answer(struct frontend *fe, const struct dns_query *q,
 
 	if (fe->cache == NULL)
 		return 0;
-	n = cache_lookup(fe->cache, q, now_sec(), stale, fe->cached,
+	n = cache_lookup(fe->cache, q, now_ms() / 1000, stale, fe->cached,
 	    sizeof(fe->cached));
 	if (n == 0)
 		return 0;
@@ -391,7 +392,7 @@ fquery_answer(struct fquery *fq, const uint8_t *ans, size_t anslen)
 	}
 	/* only an answer that proved valid for its question is kept */
 	if (fe->cache != NULL)
-		cache_store(fe->cache, &fq->q, ans, anslen, now_sec());
+		cache_store(fe->cache, &fq->q, ans, anslen, now_ms() / 1000);
 	fquery_reply(fq, fe->out, len);
 }
 
@@ -454,14 +455,10 @@ static int
 rate_allowed(struct frontend *fe, const struct sockaddr_storage *from,
     socklen_t fromlen)
 {
-	struct timespec	 now;
-
 	if (fe->ratelimit == NULL)
 		return 1;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
 	if (ratelimit_allow(fe->ratelimit, (const struct sockaddr *)from,
-	    fromlen, (uint64_t)now.tv_sec * 1000 +
-	    (uint64_t)now.tv_nsec / 1000000))
+	    fromlen, now_ms()))
 		return 1;
 	fe->stats.ratelimited++;
 	return 0;
