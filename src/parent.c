@@ -253,23 +253,21 @@ compose(struct child *c, uint32_t type, int fd, const void *data, size_t len)
 		fatal("%s: imsg_compose", __func__);
 }
 
+/* what both children are told first: the same for each */
 static void
-send_startup(struct child *c, uid_t uid, gid_t gid, int foreground,
+make_startup(struct proc_startup *ps, uid_t uid, gid_t gid, int foreground,
     int verbose)
 {
-	struct proc_startup	 ps;
-
-	memset(&ps, 0, sizeof(ps));
-	ps.uid = uid;
-	ps.gid = gid;
-	ps.verbose = verbose;
-	ps.foreground = foreground;
-	ps.no_seccomp = getenv("DNSTLSD_UNSAFE_NO_SECCOMP") != NULL;
-	if (ps.no_seccomp)
+	memset(ps, 0, sizeof(*ps));
+	ps->uid = uid;
+	ps->gid = gid;
+	ps->verbose = verbose;
+	ps->foreground = foreground;
+	ps->no_seccomp = getenv("DNSTLSD_UNSAFE_NO_SECCOMP") != NULL;
+	if (ps->no_seccomp)
 		log_warnx("*** DNSTLSD_UNSAFE_NO_SECCOMP set: children run "
 		    "without their syscall filter ***");
-	snprintf(ps.chroot, sizeof(ps.chroot), "%s", CHROOT_DIR);
-	compose(c, IMSG_STARTUP, -1, &ps, sizeof(ps));
+	snprintf(ps->chroot, sizeof(ps->chroot), "%s", CHROOT_DIR);
 }
 
 static void
@@ -493,12 +491,13 @@ void
 parent_main(struct dnstlsd_conf *conf, int foreground, int verbose,
     const char *self)
 {
-	struct parent	 p;
-	uid_t		 uid;
-	gid_t		 gid;
-	uint8_t		*ca = NULL;
-	size_t		 calen = 0;
-	int		 pair[3][2], i, fd;
+	struct parent		 p;
+	struct proc_startup	 startup;
+	uid_t			 uid;
+	gid_t			 gid;
+	uint8_t			*ca = NULL;
+	size_t			 calen = 0;
+	int			 pair[3][2], i, fd;
 
 	memset(&p, 0, sizeof(p));
 	log_init(foreground, verbose, proc_name(PROC_PARENT));
@@ -524,6 +523,7 @@ parent_main(struct dnstlsd_conf *conf, int foreground, int verbose,
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 		    pair[i]) == -1)
 			fatal("socketpair");
+	make_startup(&startup, uid, gid, foreground, verbose);
 	for (i = 0; i < 2; i++) {
 		struct child	*c = &p.child[i];
 
@@ -532,7 +532,7 @@ parent_main(struct dnstlsd_conf *conf, int foreground, int verbose,
 		close(pair[i][1]);
 		if (imsgbuf_init(&c->ibuf, pair[i][0]) == -1)
 			fatal("imsgbuf_init");
-		send_startup(c, uid, gid, foreground, verbose);
+		compose(c, IMSG_STARTUP, -1, &startup, sizeof(startup));
 	}
 
 	/* the frontend: its sockets and its end of the resolver channel */
