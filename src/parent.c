@@ -69,11 +69,37 @@ struct parent {
 };
 
 #define NETWORK_SETTLE_MS	1000	/* changes come in bursts */
+#define PASSWD_FILE		"/etc/passwd"
 
 static const struct imsg_rule parent_rules[] = {
 	{ IMSG_LOG, sizeof(struct log_msg) + 1,
 	    sizeof(struct log_msg) + LOG_MSG_MAX, 0 },
 };
+
+/*
+ * A static glibc binary must not call getpwnam(): it would load the host's
+ * shared NSS modules into a process without a shared libc, and crash.  It
+ * reads /etc/passwd, which names every system user; the shared build asks
+ * NSS first and falls back to the file too.
+ */
+static struct passwd *
+passwd_lookup(const char *user, uid_t uid)
+{
+	struct passwd	*pw = NULL;
+	FILE		*fp;
+
+#ifndef DNSTLSD_STATIC
+	pw = user != NULL ? getpwnam(user) : getpwuid(uid);
+#endif
+	if (pw != NULL || (fp = fopen(PASSWD_FILE, "re")) == NULL)
+		return pw;
+	while ((pw = fgetpwent(fp)) != NULL)
+		if (user != NULL ? strcmp(pw->pw_name, user) == 0 :
+		    pw->pw_uid == uid)
+			break;
+	fclose(fp);
+	return pw;
+}
 
 static void
 resolve_user(const char *user, uid_t *uid, gid_t *gid)
@@ -83,7 +109,7 @@ resolve_user(const char *user, uid_t *uid, gid_t *gid)
 	char		*end;
 	unsigned long	 n;
 
-	if ((pw = getpwnam(user)) != NULL) {
+	if ((pw = passwd_lookup(user, 0)) != NULL) {
 		*uid = pw->pw_uid;
 		*gid = pw->pw_gid;
 		return;
@@ -93,7 +119,7 @@ resolve_user(const char *user, uid_t *uid, gid_t *gid)
 	if (user[0] >= '0' && user[0] <= '9' && *end == '\0' && errno == 0 &&
 	    n > 0 && n < 0x7fffffffUL) {
 		*uid = (uid_t)n;
-		pw = getpwuid(*uid);
+		pw = passwd_lookup(NULL, *uid);
 		*gid = pw != NULL ? pw->pw_gid : (gid_t)n;
 		return;
 	}
