@@ -129,18 +129,6 @@ struct resolver {
 	size_t			 answerlen;
 };
 
-/* proc.c names the peer with this; dnstlsd.c, which defines it, has main */
-const char *
-proc_name(enum proc_role role)
-{
-	switch (role) {
-	case PROC_FRONTEND:
-		return "frontend";
-	case PROC_RESOLVER:
-		return "resolver";
-	default:
-		return "parent";
-	}
 }
 
 static __attribute__((__noreturn__)) void

@@ -96,13 +96,23 @@ struct log_msg {
 };
 #define LOG_MSG_MAX	1024
 
-/* dnstlsd.c */
+/* proc.c */
 const char	*proc_name(enum proc_role);
 void		 close_from(int);
 
-/* parent.c */
+/*
+ * The resolver is a program of its own, installed beside dnstlsd: only
+ * the process that talks TLS maps libtls, libssl and libcrypto.
+ */
+#define RESOLVER_PROGRAM	"dnstlsd-resolver"
+
+/* parent.c: the programs it execs for the frontend and the resolver */
+struct child_programs {
+	const char	*frontend;
+	const char	*resolver;
+};
 __attribute__((__noreturn__)) void parent_main(struct dnstlsd_conf *,
-		    int foreground, int verbose, const char *self);
+		    int foreground, int verbose, const struct child_programs *);
 
 /* netwatch.c */
 int		 netwatch_open(void);

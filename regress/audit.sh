@@ -12,7 +12,9 @@
 #   parent: CapEff and CapPrm 0 or exactly CAP_NET_BIND_SERVICE (0x400);
 #   children: CapEff 0, CapPrm 0, NoNewPrivs 1, Seccomp 2 (filter), root
 #   not "/", no descriptor (>= 3) open on a file or directory (the
-#   resolver's TLS session memfds are memory, not files).
+#   resolver's TLS session memfds are memory, not files);
+#   parent and frontend: run dnstlsd, with no TLS library mapped; the
+#   resolver runs dnstlsd-resolver, the only program linked to libtls.
 # Must run as root to read other users' /proc entries.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -85,6 +87,21 @@ check_child() {
 	done
 }
 
+# check_program ROLE PID WANT: the program PID runs, and for the parent
+# and the frontend no TLS code in its address space
+check_program() {
+	local role=$1 pid=$2 want=$3 exe
+	exe=$(readlink "/proc/$pid/exe" 2>/dev/null)
+	[ "${exe##*/}" = "$want" ] || bad "$role $pid: runs $exe, want $want"
+	[ "$want" = dnstlsd ] || return 0
+	if grep -E -q '/lib(ssl|crypto|tls)[.-]' "/proc/$pid/maps"; then
+		bad "$role $pid: a TLS library is mapped"
+	fi
+	if grep -a -q -m 1 'OPENSSL_init' "$exe" 2>/dev/null; then
+		bad "$role $pid: $exe contains OpenSSL"
+	fi
+}
+
 audit() {
 	local parent=$1 front resolver p role
 	[ "$(id -u)" -eq 0 ] || { echo "audit.sh: must run as root"; return 1; }
@@ -107,9 +124,14 @@ audit() {
 	done
 	echo
 	check_parent "$parent"
-	if [ -n "$front" ]; then check_child frontend "$front"
+	check_program parent "$parent" dnstlsd
+	if [ -n "$front" ]; then
+		check_child frontend "$front"
+		check_program frontend "$front" dnstlsd
 	else bad "no child with '-P frontend' under $parent"; fi
-	if [ -n "$resolver" ]; then check_child resolver "$resolver"
+	if [ -n "$resolver" ]; then
+		check_child resolver "$resolver"
+		check_program resolver "$resolver" dnstlsd-resolver
 	else bad "no child with '-P resolver' under $parent"; fi
 	if [ "$violations" -gt 0 ]; then
 		echo "audit: $violations violations"

@@ -22,7 +22,9 @@
 
 #include <sys/types.h>
 
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,18 +33,6 @@
 #include "config.h"
 #include "dnstlsd.h"
 #include "log.h"
-
-static const char *const proc_names[] = {
-	[PROC_PARENT] = "parent",
-	[PROC_FRONTEND] = "frontend",
-	[PROC_RESOLVER] = "resolver",
-};
-
-const char *
-proc_name(enum proc_role role)
-{
-	return proc_names[role];
-}
 
 static __attribute__((__noreturn__)) void
 usage(int status)
@@ -211,31 +201,39 @@ apply_cmdline(struct dnstlsd_conf *conf, const struct cmdline *cl)
 		memcpy(conf->user, o->user, sizeof(conf->user));
 }
 
-/* children are exec'd from the same binary: find it without guessing */
-static const char *
-self_path(const char *argv0)
+/*
+ * The frontend is exec'd from this binary, the resolver from its own
+ * beside it: find both without guessing, and fail before binding anything
+ * when the resolver is missing.
+ */
+static void
+find_programs(const char *argv0, struct child_programs *progs)
 {
-	static char	 path[PATH_MAX];
+	static char	 self[PATH_MAX], resolver[PATH_MAX];
+	char		 msg[PATH_MAX + 128];
+	const char	*slash;
 	ssize_t		 n;
+	int		 len;
 
-	n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-	if (n > 0) {
-		path[n] = '\0';
-		return path;
-	}
-	if (argv0[0] != '/')
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0)
+		self[n] = '\0';
+	else if (argv0[0] == '/' && strlen(argv0) < sizeof(self))
+		memcpy(self, argv0, strlen(argv0) + 1);
+	else
 		die("must be started with an absolute path");
-	return argv0;
-}
-
-void
-close_from(int lowfd)
-{
-#ifdef __OpenBSD__
-	closefrom(lowfd);
-#else
-	(void)close_range((unsigned int)lowfd, ~0U, 0);
-#endif
+	slash = strrchr(self, '/');
+	len = snprintf(resolver, sizeof(resolver), "%.*s/%s",
+	    (int)(slash - self), self, RESOLVER_PROGRAM);
+	if (len < 0 || (size_t)len >= sizeof(resolver))
+		die("the path of dnstlsd is too long");
+	if (access(resolver, X_OK) == -1) {
+		snprintf(msg, sizeof(msg), "%s: %s (it belongs beside dnstlsd)",
+		    resolver, strerror(errno));
+		die(msg);
+	}
+	progs->frontend = self;
+	progs->resolver = resolver;
 }
 
 static __attribute__((__noreturn__)) void
@@ -243,8 +241,6 @@ child_role(const char *role)
 {
 	if (strcmp(role, "frontend") == 0)
 		frontend_main();
-	if (strcmp(role, "resolver") == 0)
-		resolver_main();
 	die("unknown process role");
 }
 
@@ -252,6 +248,7 @@ int
 main(int argc, char *argv[])
 {
 	struct dnstlsd_conf	 conf;
+	struct child_programs	 progs;
 	struct cmdline		 cl;
 	char			 err[CONF_ERRLEN];
 
@@ -276,5 +273,6 @@ main(int argc, char *argv[])
 		fprintf(stderr, "configuration OK\n");
 		exit(0);
 	}
-	parent_main(&conf, cl.foreground, cl.verbose, self_path(argv[0]));
+	find_programs(argv[0], &progs);
+	parent_main(&conf, cl.foreground, cl.verbose, &progs);
 }

@@ -244,7 +244,7 @@ raise_nofile(void)
 }
 
 static pid_t
-start_child(enum proc_role role, const char *self, int fd)
+start_child(enum proc_role role, const char *program, int fd)
 {
 	char	*argv[4];
 	pid_t	 pid;
@@ -264,12 +264,13 @@ start_child(enum proc_role role, const char *self, int fd)
 	} else if (dup2(fd, IMSG_FD) == -1)
 		fatal("%s: dup2", __func__);
 	close_from(IMSG_FD + 1);
-	argv[0] = (char *)"dnstlsd";
+	argv[0] = (char *)(role == PROC_RESOLVER ? RESOLVER_PROGRAM :
+	    "dnstlsd");
 	argv[1] = (char *)"-P";
 	argv[2] = (char *)proc_name(role);
 	argv[3] = NULL;
-	execv(self, argv);
-	fatal("%s: exec %s", __func__, self);
+	execv(program, argv);
+	fatal("%s: exec %s", __func__, program);
 }
 
 static void
@@ -515,7 +516,7 @@ add_signal(struct parent *p, int sig)
 
 void
 parent_main(struct dnstlsd_conf *conf, int foreground, int verbose,
-    const char *self)
+    const struct child_programs *progs)
 {
 	struct parent		 p;
 	struct proc_startup	 startup;
@@ -554,7 +555,8 @@ parent_main(struct dnstlsd_conf *conf, int foreground, int verbose,
 		struct child	*c = &p.child[i];
 
 		c->role = i == 0 ? PROC_FRONTEND : PROC_RESOLVER;
-		c->pid = start_child(c->role, self, pair[i][1]);
+		c->pid = start_child(c->role, c->role == PROC_RESOLVER ?
+		    progs->resolver : progs->frontend, pair[i][1]);
 		close(pair[i][1]);
 		if (imsgbuf_init(&c->ibuf, pair[i][0]) == -1)
 			fatal("imsgbuf_init");

@@ -39,6 +39,28 @@
 /* the channel log lines go to; one per process, set once */
 static struct imsgbuf	*log_channel;
 
+static const char *const proc_names[] = {
+	[PROC_PARENT] = "parent",
+	[PROC_FRONTEND] = "frontend",
+	[PROC_RESOLVER] = "resolver",
+};
+
+const char *
+proc_name(enum proc_role role)
+{
+	return proc_names[role];
+}
+
+void
+close_from(int lowfd)
+{
+#ifdef __OpenBSD__
+	closefrom(lowfd);
+#else
+	(void)close_range((unsigned int)lowfd, ~0U, 0);
+#endif
+}
+
 void
 set_nonblock(int fd)
 {
