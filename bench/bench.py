@@ -8,9 +8,13 @@
 # hand so that the client's own cost stays small and predictable.
 #
 #   bench.py gen N TAG FILE               dnsperf file of N unique A queries
-#   bench.py latency ADDR PORT QPS SECS TAG
-#                                         paced open-loop UDP queries of unique
-#                                         names; JSON with percentiles
+#   bench.py latency ADDR PORT QPS SECS TAG [udp|dot]
+#                                         paced open-loop queries of unique
+#                                         names over UDP (default) or one
+#                                         DoT connection; JSON, percentiles
+#   bench.py latency-all QPS SECS TAG NAME=ADDR:PORT:TRANSPORT...
+#                                         the same, QPS to each daemon, all
+#                                         interleaved in one run; JSON by NAME
 #   bench.py tcp ADDR PORT CONNS DEPTH SECS TAG
 #                                         closed-loop pipelined TCP queries
 #                                         of unique names; JSON
@@ -104,76 +108,183 @@ def hist(lat):
     return out
 
 
-def cmd_latency(addr, port, qps, secs, tag, timeout=2.0):
+class UdpChannel:
+    """one connected UDP socket: a query per datagram"""
+
+    def __init__(self, addr, port):
+        self.s = socket.socket(family(addr), socket.SOCK_DGRAM)
+        self.s.connect((addr, int(port)))
+        self.s.setblocking(False)
+
+    def send(self, pkt):
+        try:
+            self.s.send(pkt)
+        except OSError:
+            pass
+
+    def recv_all(self):
+        out = []
+        while True:
+            try:
+                out.append(self.s.recv(4096))
+            except OSError:
+                return out
+
+    def pending(self):
+        return False
+
+
+class DotChannel:
+    """one DNS-over-TLS connection (RFC 7858), certificate not checked:
+    it measures the benchmark's own upstream, whose address is loopback"""
+
+    def __init__(self, addr, port):
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        raw = socket.create_connection((addr, int(port)), timeout=5)
+        raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.s = ctx.wrap_socket(raw)
+        self.s.setblocking(False)
+        self.buf = b""
+
+    def send(self, pkt):
+        self.s.setblocking(True)
+        self.s.sendall(struct.pack("!H", len(pkt)) + pkt)
+        self.s.setblocking(False)
+
+    def recv_all(self):
+        import ssl
+        while True:
+            try:
+                d = self.s.recv(65536)
+            except (ssl.SSLWantReadError, BlockingIOError):
+                break
+            if not d:
+                break
+            self.buf += d
+        # the upstream's answers may wait on Nagle for our ACK; a forwarder
+        # that acknowledges at once (as dnstlsd does) sees no such stall
+        self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
+        out = []
+        while len(self.buf) >= 2:
+            ln = struct.unpack("!H", self.buf[:2])[0]
+            if len(self.buf) < 2 + ln:
+                break
+            out.append(self.buf[2:2 + ln])
+            self.buf = self.buf[2 + ln:]
+        return out
+
+    def pending(self):
+        return self.s.pending() > 0
+
+
+class Target:
+    """one daemon under the paced latency client: its channel, the queries
+    it owes (id -> (send time, question)) and what it answered"""
+
+    def __init__(self, name, addr, port, transport):
+        self.name = name
+        self.ch = DotChannel(addr, port) if transport == "dot" else \
+            UdpChannel(addr, port)
+        self.sent = {}
+        self.lat = []
+        self.rcodes = {}
+        self.late = 0
+        self.n = 0
+
+    def send(self, tag):
+        i = self.n
+        self.n += 1
+        name = "l%d.%s-%s.%s" % (i, tag, self.name, ZONE)
+        self.sent[i & 0xFFFF] = (time.perf_counter(),
+                                 encode_name(name).lower())
+        self.ch.send(make_query(i & 0xFFFF, name))
+
+    def take(self, timeout):
+        pkts = self.ch.recv_all()
+        t = time.perf_counter()
+        for pkt in pkts:
+            rep = parse_reply(pkt)
+            if rep is None or rep[0] not in self.sent:
+                continue
+            ts, q = self.sent[rep[0]]
+            if rep[2] != q:
+                continue
+            del self.sent[rep[0]]
+            ms = (t - ts) * 1000.0
+            if ms > timeout * 1000.0:
+                self.late += 1
+                continue
+            self.lat.append(ms)
+            self.rcodes[rep[1]] = self.rcodes.get(rep[1], 0) + 1
+
+    def result(self):
+        lat = sorted(self.lat)
+        return {
+            "sent": self.n, "answered": len(lat),
+            "lost": len(self.sent) + self.late,
+            "rcodes": {str(k): v for k, v in self.rcodes.items()},
+            "avg_ms": statistics.fmean(lat) if lat else None,
+            "p50_ms": percentile(lat, 50), "p90_ms": percentile(lat, 90),
+            "p99_ms": percentile(lat, 99),
+            "max_ms": lat[-1] if lat else None,
+            "min_ms": lat[0] if lat else None,
+            "hist": hist(lat),
+        }
+
+
+def run_latency(targets, qps, secs, tag, timeout=2.0):
+    """qps queries/s of unique names to each target, open loop; the
+    targets take turns at evenly spaced instants, so that every one of
+    them is measured over the same seconds of this host's life and no two
+    queries leave together"""
     qps = float(qps)
-    total = min(int(qps * float(secs)), 60000)
-    s = socket.socket(family(addr), socket.SOCK_DGRAM)
-    s.connect((addr, int(port)))
-    s.setblocking(False)
-    interval = 1.0 / qps
-    sent = {}               # id -> (send time, question bytes)
-    lat = []
-    rcodes = {}
-    late = 0
-    i = 0
+    per = min(int(qps * float(secs)), 60000)
+    total = per * len(targets)
+    step = 1.0 / (qps * len(targets))
+    socks = {t.ch.s.fileno(): t for t in targets}
+    k = 0
     t0 = time.perf_counter()
     deadline = None
     while True:
         now = time.perf_counter()
-        if i < total and now >= t0 + i * interval:
-            name = "l%d.%s.%s" % (i, tag, ZONE)
-            pkt = make_query(i, name)
-            sent[i] = (time.perf_counter(), encode_name(name).lower())
-            try:
-                s.send(pkt)
-            except OSError:
-                pass
-            i += 1
+        if k < total and now >= t0 + k * step:
+            targets[k % len(targets)].send(tag)
+            k += 1
             continue
-        if i >= total:
+        owed = any(t.sent for t in targets)
+        if k >= total:
             if deadline is None:
                 deadline = now + timeout
-            if not sent or now >= deadline:
+            if not owed or now >= deadline:
                 break
             wait = deadline - now
         else:
-            wait = max(0.0, t0 + i * interval - now)
-        r, _, _ = select.select([s], [], [], wait)
-        if not r:
-            continue
-        while True:
-            try:
-                pkt = s.recv(4096)
-            except (BlockingIOError, InterruptedError):
-                break
-            except OSError:
-                break
-            t = time.perf_counter()
-            rep = parse_reply(pkt)
-            if rep is None or rep[0] not in sent:
-                continue
-            ts, q = sent[rep[0]]
-            if rep[2] != q:
-                continue
-            del sent[rep[0]]
-            ms = (t - ts) * 1000.0
-            if ms > timeout * 1000.0:
-                late += 1
-                continue
-            lat.append(ms)
-            rc = rep[1]
-            rcodes[rc] = rcodes.get(rc, 0) + 1
-    lat.sort()
-    out = {
-        "sent": total, "answered": len(lat), "lost": len(sent) + late,
-        "rcodes": {str(k): v for k, v in rcodes.items()},
-        "avg_ms": statistics.fmean(lat) if lat else None,
-        "p50_ms": percentile(lat, 50), "p90_ms": percentile(lat, 90),
-        "p99_ms": percentile(lat, 99), "max_ms": lat[-1] if lat else None,
-        "min_ms": lat[0] if lat else None,
-        "hist": hist(lat),
-    }
-    print(json.dumps(out))
+            wait = max(0.0, t0 + k * step - now)
+        ready = [t for t in targets if t.ch.pending()]
+        if not ready:
+            r, _, _ = select.select(list(socks), [], [], wait)
+            ready = [socks[fd] for fd in r]
+        for t in ready:
+            t.take(timeout)
+    return {t.name: t.result() for t in targets}
+
+
+def cmd_latency(addr, port, qps, secs, tag, transport="udp"):
+    t = Target("x", addr, port, transport)
+    print(json.dumps(run_latency([t], qps, secs, tag)["x"]))
+
+
+def cmd_latency_all(qps, secs, tag, *specs):
+    """each spec NAME=ADDR:PORT:TRANSPORT (IPv4 address)"""
+    targets = []
+    for spec in specs:
+        name, _, rest = spec.partition("=")
+        addr, port, transport = rest.split(":")
+        targets.append(Target(name, addr, port, transport))
+    print(json.dumps(run_latency(targets, qps, secs, tag)))
 
 
 def cmd_tcp(addr, port, conns, depth, secs, tag):
@@ -500,7 +611,10 @@ SUMMARY = [
     ("tcpp_cpu_us", "CPU per answer, TCP miss (µs)"),
     ("rss_peak_mib", "peak RSS (MiB)"),
 ]
-NOT_PEERS = ("dnstlsd", "upstream")
+NOT_PEERS = ("dnstlsd", "dnstlsd-shared", "upstream", "upstream-dot",
+             "hop")
+# pseudo-daemons with a section of their own, never a table row
+NOT_TABLED = ("hop",)
 
 
 def load_results(path):
@@ -593,6 +707,56 @@ def summary_lines(res, order, defs):
     return L
 
 
+def hop_lines(res):
+    """bench/hop's figures, and how they compare with dnstlsd's misses"""
+    h = res.get("hop")
+    if not h:
+        return []
+
+    def num(d, k):
+        v = d.get(k)
+        return v if isinstance(v, (int, float)) else None
+
+    def cell(k, fmt):
+        v = num(h, k)
+        return fmt % v if v is not None else "–"
+
+    L = ["", "## Frontend-resolver channel in isolation (bench/hop)", "",
+         "Two processes over a socketpair, each with its own event loop and "
+         "the daemon's own imsg and channel code; the resolver side answers "
+         "each query at once (%s-byte queries, %s-byte answers), so this is "
+         "the hop alone: no DNS work, no TLS, no network."
+         % (cell("query_bytes", "%.0f"), cell("answer_bytes", "%.0f")),
+         "", "| figure | value |", "|---|---|"]
+    rate = cell("rate_rtt_per_s", "%.0f")
+    for k, lab in (("rtt_p50_us", "p50"), ("rtt_p90_us", "p90"),
+                   ("rtt_p99_us", "p99"), ("rtt_max_us", "max")):
+        L.append("| round trip at %s/s, %s | %s µs |"
+                 % (rate, lab, cell(k, "%.1f")))
+    L.append("| saturated, %s in flight | %s round trips/s |"
+             % (cell("window", "%.0f"), cell("sat_rt_per_s", "%.0f")))
+    L.append("| CPU per saturated round trip, both processes | %s µs "
+             "(frontend %s, resolver %s) |"
+             % (cell("sat_cpu_us_per_rt", "%.3f"),
+                cell("sat_cpu_frontend_us_per_rt", "%.3f"),
+                cell("sat_cpu_resolver_us_per_rt", "%.3f")))
+    d = res.get("dnstlsd", {})
+    sat, qps = num(h, "sat_rt_per_s"), num(d, "udp_qps")
+    p50, lat = num(h, "rtt_p50_us"), num(d, "lat_p50_ms")
+    extra = []
+    if sat and qps:
+        extra.append("- headroom: the channel's %.0f round trips/s are "
+                     "%.0f× dnstlsd's %.0f cache-miss UDP answers/s"
+                     % (sat, sat / qps, qps))
+    if p50 is not None and lat:
+        extra.append("- latency share: the channel's p50 round trip "
+                     "(%.1f µs) is %.1f%% of dnstlsd's low-rate cache-miss "
+                     "p50 (%.3f ms)" % (p50, 100.0 * p50 / (lat * 1e3), lat))
+    if extra:
+        L += [""] + extra
+    return L
+
+
 def cmd_report(results, machine, out):
     res, order, notes = load_results(results)
     with open(machine) as f:
@@ -613,6 +777,8 @@ def cmd_report(results, machine, out):
     for title, ds in TABLES:
         rows = []
         for d in order:
+            if d in NOT_TABLED:
+                continue
             cells = [fmt_cell(res, order, d, k, fmt, hi)
                      for k, _, _, fmt, hi in ds]
             if any(c != "–" for c in cells):
@@ -623,6 +789,7 @@ def cmd_report(results, machine, out):
                              for _, lab, unit, _, _ in ds]
         L += ["", "## " + title, "", "| " + " | ".join(head) + " |",
               "|" + "---|" * len(head)] + rows
+    L += hop_lines(res)
     if any(notes.values()):
         L += ["", "## Notes from this run", ""]
         for d in order:
@@ -638,6 +805,7 @@ def cmd_report(results, machine, out):
 def main():
     cmds = {
         "gen": (cmd_gen, 3), "latency": (cmd_latency, 5),
+        "latency-all": (cmd_latency_all, None),
         "query": (cmd_query, 3), "tcp": (cmd_tcp, 6), "cpu": (cmd_cpu, 1),
         "monitor": (cmd_monitor, 2), "dnsperf": (cmd_dnsperf, 1),
         "report": (cmd_report, 3),
@@ -645,6 +813,10 @@ def main():
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit("usage: bench.py %s ..." % "|".join(cmds))
     fn, n = cmds[sys.argv[1]]
+    if n is None:               # variadic
+        n = max(len(sys.argv) - 2, 4)
+    if sys.argv[1] == "latency" and len(sys.argv) - 2 == n + 1:
+        n += 1                  # the optional transport, udp or dot
     if len(sys.argv) - 2 != n:
         sys.exit("bench.py %s: expected %d arguments" % (sys.argv[1], n))
     fn(*sys.argv[2:])
