@@ -59,6 +59,12 @@
 #define BACKOFF_MIN_MS		1000
 #define BACKOFF_MAX_MS		60000
 #define WIRE_MAX		(2 + DNS_MAXMSG)
+#define CONN_INBUF		16384	/* TLS bytes read ahead, per connection */
+
+/* what the TLS read callback did last */
+#define IN_NONE			0	/* not called since conn_tls_begin() */
+#define IN_DATA			1	/* gave OpenSSL bytes (or EOF, error) */
+#define IN_WANT			2	/* nothing: TLS_WANT_POLLIN */
 
 struct resolver;
 struct upstream;
@@ -79,6 +85,10 @@ struct conn {
 	size_t			 wlen, wsize;
 	uint8_t			*rbuf;
 	size_t			 rlen;
+	uint8_t			*inbuf;		/* read ahead, for OpenSSL */
+	size_t			 inoff, inlen;	/* unread: inbuf[inoff..+inlen] */
+	int			 in_dry;	/* a short read emptied the socket */
+	int			 in_last;	/* last read callback: IN_* */
 	uint64_t		 answers;	/* answered on this connection */
 	uint32_t		 idle_ms;	/* ours, or shorter: the server's */
 	uint64_t		 opened_ms;
@@ -138,6 +148,8 @@ struct resolver {
 	uint8_t			*ca;
 	size_t			 calen;
 	uint8_t			 buf[WIRE_MAX];
+	uint16_t		 ids[1024];	/* random query IDs, unused */
+	size_t			 nids;
 };
 
 static const struct imsg_rule startup_rules[] = {
@@ -380,6 +392,21 @@ conn_append(struct conn *c, const uint8_t *data, size_t len)
 	return 0;
 }
 
+/*
+ * glibc's arc4random makes one getrandom(2) call per use: a query ID per
+ * call cost the resolver a system call per query.  Take them 1024 at a
+ * time instead.
+ */
+static uint16_t
+random_id(struct resolver *r)
+{
+	if (r->nids == 0) {
+		arc4random_buf(r->ids, sizeof(r->ids));
+		r->nids = NELEMS(r->ids);
+	}
+	return r->ids[--r->nids];
+}
+
 static int
 query_send(struct rquery *rq, struct conn *c)
 {
@@ -389,7 +416,7 @@ query_send(struct rquery *rq, struct conn *c)
 	uint16_t	 id;
 
 	do {
-		id = (uint16_t)arc4random_uniform(65536);
+		id = random_id(r);
 	} while (upid_in_use(c, id));
 	len = dns_build_upstream_query(&rq->q, id, r->buf + 2,
 	    sizeof(r->buf) - 2);
@@ -508,6 +535,7 @@ conn_free(struct conn *c)
 	up->nconns--;
 	free(c->wbuf);
 	free(c->rbuf);
+	free(c->inbuf);		/* after tls_close(): it may still call us */
 	free(c);
 }
 
@@ -585,19 +613,44 @@ conn_want_write(struct conn *c)
 		event_add(&c->wev, NULL);
 }
 
+/* before each libtls call that may read */
+static void
+conn_tls_begin(struct conn *c)
+{
+	c->in_last = IN_NONE;
+}
+
+/*
+ * After a libtls call returned TLS_WANT_POLLIN: whether to call it again
+ * at once. OpenSSL may stop on a record with nothing for us (a TLS 1.3
+ * session ticket; libtls turns SSL_MODE_AUTO_RETRY off) with bytes we
+ * read ahead still unread, and those make no read event. Only when it
+ * took bytes in this call: each time again is progress, never a spin.
+ */
+static int
+conn_tls_again(const struct conn *c)
+{
+	return c->in_last == IN_DATA && c->inlen > 0;
+}
+
 static void
 conn_flush(struct conn *c)
 {
 	ssize_t	 n;
 
 	while (c->wlen > 0) {
+		conn_tls_begin(c);
 		n = tls_write(c->tls, c->wbuf, c->wlen);
 		if (n == TLS_WANT_POLLOUT) {
 			conn_want_write(c);
 			return;
 		}
-		if (n == TLS_WANT_POLLIN)
-			return;		/* the read event calls us again */
+		if (n == TLS_WANT_POLLIN) {
+			/* the read event calls us again: make one */
+			if (conn_tls_again(c))
+				event_active(&c->rev, EV_READ, 1);
+			return;
+		}
 		if (n < 0) {
 			conn_fail(c, tls_error(c->tls), 1);
 			return;
@@ -676,6 +729,68 @@ quickack(int fd)
 #endif
 }
 
+/*
+ * libtls reads through here. Left to itself OpenSSL asks the socket for
+ * a record's header, then for its body, a read(2) each, and once more to
+ * learn that it is dry; instead one read(2) takes all there is and the
+ * records come from memory. Bytes read ahead make no read event: a caller
+ * given TLS_WANT_POLLIN asks conn_tls_again() whether to call again.
+ */
+static ssize_t
+conn_tls_read(struct tls *ctx, void *buf, size_t buflen, void *arg)
+{
+	struct conn	*c = arg;
+	ssize_t		 n;
+
+	if (c->inlen == 0) {
+		/*
+		 * A read shorter than asked emptied the socket: whatever came
+		 * since makes it readable (the read event is level-triggered)
+		 * and conn_readable() clears in_dry. Saves a read = EAGAIN.
+		 */
+		if (c->in_dry) {
+			c->in_last = IN_WANT;
+			return TLS_WANT_POLLIN;
+		}
+		do {
+			n = read(c->fd, c->inbuf, CONN_INBUF);
+		} while (n == -1 && errno == EINTR);
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			c->in_last = IN_WANT;
+			return TLS_WANT_POLLIN;
+		}
+		c->in_last = IN_DATA;
+		if (n <= 0)
+			return n;	/* EOF, or an error in errno */
+		quickack(c->fd);
+		c->inoff = 0;
+		c->inlen = (size_t)n;
+		c->in_dry = c->inlen < CONN_INBUF;
+	}
+	if (buflen > c->inlen)
+		buflen = c->inlen;
+	memcpy(buf, c->inbuf + c->inoff, buflen);
+	c->inoff += buflen;
+	c->inlen -= buflen;
+	c->in_last = IN_DATA;
+	return (ssize_t)buflen;
+}
+
+/* and writes straight to the socket */
+static ssize_t
+conn_tls_write(struct tls *ctx, const void *buf, size_t buflen, void *arg)
+{
+	struct conn	*c = arg;
+	ssize_t		 n;
+
+	do {
+		n = write(c->fd, buf, buflen);
+	} while (n == -1 && errno == EINTR);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return TLS_WANT_POLLOUT;
+	return n;
+}
+
 static void
 conn_read(struct conn *c)
 {
@@ -683,11 +798,15 @@ conn_read(struct conn *c)
 	size_t	 mlen, off;
 
 	for (;;) {
+		conn_tls_begin(c);
 		n = tls_read(c->tls, c->rbuf + c->rlen, WIRE_MAX - c->rlen);
-		if (n == TLS_WANT_POLLIN)
+		if (n == TLS_WANT_POLLIN) {
+			if (conn_tls_again(c))
+				continue;
 			break;
+		}
 		if (n == TLS_WANT_POLLOUT) {
-			conn_want_write(c);
+			conn_want_write(c);	/* conn_writable() reads on */
 			break;
 		}
 		if (n < 0) {
@@ -714,7 +833,6 @@ conn_read(struct conn *c)
 		}
 		if (off > 0)
 			conn_heard(c);
-		quickack(c->fd);
 		memmove(c->rbuf, c->rbuf + off, c->rlen - off);
 		c->rlen -= off;
 	}
@@ -760,7 +878,10 @@ conn_handshake(struct conn *c)
 {
 	int	 rc;
 
-	rc = tls_handshake(c->tls);
+	do {
+		conn_tls_begin(c);
+		rc = tls_handshake(c->tls);
+	} while (rc == TLS_WANT_POLLIN && conn_tls_again(c));
 	if (rc == TLS_WANT_POLLOUT) {
 		conn_want_write(c);
 		return;
@@ -795,7 +916,11 @@ conn_handshake(struct conn *c)
 		ms_to_tv(c->idle_ms, &tv);
 		evtimer_add(&c->idle, &tv);
 	}
-	conn_flush(c);
+	/* records that came with the last flight are read ahead already */
+	if (c->inlen > 0)
+		conn_read(c);
+	else
+		conn_flush(c);
 }
 
 static void
@@ -816,7 +941,8 @@ conn_connected(struct conn *c)
 	if ((c->tls = tls_client()) == NULL)
 		fatal("%s: tls_client", __func__);
 	if (tls_configure(c->tls, up->tlscfg) == -1 ||
-	    tls_connect_socket(c->tls, c->fd, up->servername) == -1) {
+	    tls_connect_cbs(c->tls, conn_tls_read, conn_tls_write, c,
+	    up->servername) == -1) {
 		log_warnx("upstream %s: %s", up->addr, tls_error(c->tls));
 		conn_fail(c, "TLS setup failed", 1);
 		return;
@@ -832,6 +958,7 @@ conn_readable(evutil_socket_t fd, short events, void *arg)
 	struct conn	*c = arg;
 	struct resolver	*r = c->up->r;	/* c may be freed below */
 
+	c->in_dry = 0;		/* something came: worth a read(2) again */
 	if (c->state == CONN_HANDSHAKE)
 		conn_handshake(c);
 	else if (c->state == CONN_READY)
@@ -853,7 +980,11 @@ conn_writable(evutil_socket_t fd, short events, void *arg)
 		conn_handshake(c);
 		break;
 	case CONN_READY:
-		conn_flush(c);
+		/* a read stopped on TLS_WANT_POLLOUT: bytes may wait here */
+		if (c->inlen > 0)
+			conn_read(c);
+		else
+			conn_flush(c);
 		break;
 	}
 	frontend_flush(r);
@@ -868,7 +999,10 @@ conn_open(struct upstream *up)
 	int		 on = 1;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->rbuf = malloc(WIRE_MAX)) == NULL) {
+	    (c->rbuf = malloc(WIRE_MAX)) == NULL ||
+	    (c->inbuf = malloc(CONN_INBUF)) == NULL) {
+		if (c != NULL)
+			free(c->rbuf);
 		free(c);
 		log_warn("%s", __func__);
 		return NULL;
@@ -881,6 +1015,7 @@ conn_open(struct upstream *up)
 	if (c->fd == -1) {
 		log_warn("upstream %s: socket", up->addr);
 		free(c->rbuf);
+		free(c->inbuf);
 		free(c);
 		return NULL;
 	}
