@@ -129,8 +129,6 @@ struct resolver {
 	size_t			 answerlen;
 };
 
-}
-
 static __attribute__((__noreturn__)) void
 usage(void)
 {
