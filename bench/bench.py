@@ -618,7 +618,10 @@ NOT_TABLED = ("hop",)
 
 
 def load_results(path):
-    res = {}
+    """per daemon: each metric's value, the median where the saturated
+    runs were repeated in rounds; ROUNDS[daemon][metric] keeps each
+    round's value"""
+    vals = {}
     order = []
     notes = {}
     with open(path) as f:
@@ -628,14 +631,40 @@ def load_results(path):
                 continue
             r = json.loads(line)
             d = r["daemon"]
-            if d not in res:
-                res[d] = {}
+            if d not in vals:
+                vals[d] = {}
                 order.append(d)
             if r["metric"] == "note":
                 notes.setdefault(d, []).append(r["value"])
             else:
-                res[d][r["metric"]] = r["value"]
+                vals[d].setdefault(r["metric"], {})[r.get("round", 1)] = \
+                    r["value"]
+    res = {}
+    for d, ms in vals.items():
+        res[d] = {}
+        ROUNDS[d] = ms
+        for m, by_round in ms.items():
+            v = list(by_round.values())
+            nums = [x for x in v if isinstance(x, (int, float))]
+            res[d][m] = statistics.median(nums) if len(nums) == len(v) \
+                else v[-1]
     return res, order, notes
+
+
+ROUNDS = {}
+
+
+def round_ratios(res, order, key):
+    """dnstlsd's ratio to the best peer of each round, for a HI metric"""
+    mine = ROUNDS.get("dnstlsd", {}).get(key, {})
+    out = []
+    for rnd in sorted(mine):
+        peers = [ROUNDS[d][key][rnd] for d in order
+                 if d not in NOT_PEERS and rnd in ROUNDS[d].get(key, {})
+                 and isinstance(ROUNDS[d][key][rnd], (int, float))]
+        if peers and max(peers) > 0:
+            out.append(mine[rnd] / max(peers))
+    return out
 
 
 def no_cache(res, d):
@@ -680,10 +709,11 @@ def machine_lines(mach):
     L = ["## Machine", "", "| | |", "|---|---|"]
     for k in ("cpu", "nproc", "mem", "kernel", "os", "load"):
         L.append("| %s | %s |" % (k, mach.get(k, "?")))
-    L.append("| durations | saturated runs %s s each, latency run %s s at "
-             "%s queries/s, %s timed start(s) per daemon |"
-             % (mach["dur"], mach["lat_dur"], mach["lat_qps"],
-                mach["firstq_n"]))
+    L.append("| durations | saturated runs %s s each in %s round(s), "
+             "latency run %s s at %s queries/s to each daemon, %s timed "
+             "start(s) per daemon |"
+             % (mach["dur"], mach.get("rounds", 1), mach["lat_dur"],
+                mach["lat_qps"], mach["firstq_n"]))
     L.append("| dnsperf load | %s |" % mach["dnsperf"])
     L += ["", "| software | version |", "|---|---|"]
     for k, v in mach["versions"].items():
@@ -704,6 +734,18 @@ def summary_lines(res, order, defs):
         ratio = "%.2f×" % (v / b) if b and "dnstlsd" in res and \
             usable(res, "dnstlsd", key) else "–"
         L.append("| %s | %s | %s | %s |" % (name, mine, peer, ratio))
+    per = []
+    for key, name in SUMMARY:
+        if defs[key][3] != HI:
+            continue
+        rr = round_ratios(res, order, key)
+        if len(rr) > 1:
+            per.append("%s: %s" % (name, ", ".join("%.2f×" % x
+                                                  for x in rr)))
+    if per:
+        L += ["", "Saturated figures are medians over rounds in which the "
+              "daemons took turns; dnstlsd's ratio to the best peer of "
+              "each round:", ""] + ["- " + p for p in per]
     return L
 
 
