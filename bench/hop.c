@@ -101,11 +101,18 @@ enum phase {
 	PHASE_SATURATION
 };
 
+/* one end of the channel, as each daemon process holds it */
+struct side {
+	struct imsgbuf		 ibuf;
+	struct event		*wev;	/* armed only when a write blocks */
+	const char		*peer;
+};
+
 struct frontend {
 	const struct params	*p;
 	struct event_base	*base;
-	struct imsgbuf		 ibuf;
-	struct event		*rev, *wev, *tick;
+	struct side		 ch;		/* to the resolver side */
+	struct event		*rev, *tick;
 	pid_t			 child;
 	enum phase		 phase;
 	uint64_t		 t0;		/* phase start, ns */
@@ -123,11 +130,23 @@ struct frontend {
 
 struct resolver {
 	struct event_base	*base;
-	struct imsgbuf		 ibuf;
-	struct event		*rev, *wev;
+	struct side		 ch;		/* to the frontend side */
+	struct event		*rev;
 	uint8_t			*answer;
 	size_t			 answerlen;
 };
+
+static void
+side_flush(struct side *sd)
+{
+	channel_flush(&sd->ibuf, sd->wev, sd->peer);
+}
+
+static void
+side_writable(evutil_socket_t fd, short events, void *arg)
+{
+	side_flush(arg);
+}
 
 static __attribute__((__noreturn__)) void
 usage(void)
@@ -191,36 +210,24 @@ on_alarm(int sig)
 /* --- the resolver side: answers every query at once --- */
 
 static void
-resolver_flush(struct resolver *rs)
-{
-	channel_flush(&rs->ibuf, rs->wev, "frontend");
-}
-
-static void
-resolver_writable(evutil_socket_t fd, short events, void *arg)
-{
-	resolver_flush(arg);
-}
-
-static void
 resolver_dispatch(evutil_socket_t fd, short events, void *arg)
 {
 	struct resolver	*rs = arg;
 	struct imsg	 imsg;
 
-	switch (channel_read(&rs->ibuf, "frontend")) {
+	switch (channel_read(&rs->ch.ibuf, "frontend")) {
 	case -1:
 		/* the frontend is done */
 		_exit(0);
 	case 0:
 		return;
 	}
-	while (channel_get(&rs->ibuf, &imsg, query_rules, NELEMS(query_rules),
-	    "frontend"))
-		if (imsg_compose(&rs->ibuf, IMSG_ANSWER, imsg.hdr.peerid, -1,
+	while (channel_get(&rs->ch.ibuf, &imsg, query_rules,
+	    NELEMS(query_rules), "frontend"))
+		if (imsg_compose(&rs->ch.ibuf, IMSG_ANSWER, imsg.hdr.peerid, -1,
 		    rs->answer, rs->answerlen) == -1)
 			fatal("%s: imsg_compose", __func__);
-	resolver_flush(rs);
+	side_flush(&rs->ch);
 }
 
 static __attribute__((__noreturn__)) void
@@ -237,15 +244,17 @@ resolver_side(int fd, const struct params *p)
 	memcpy(rs.answer, query, rs.answerlen < sizeof(query) ?
 	    rs.answerlen : sizeof(query));
 	rs.answer[2] |= 0x80;
-	if (imsgbuf_init(&rs.ibuf, fd) == -1)
+	if (imsgbuf_init(&rs.ch.ibuf, fd) == -1)
 		fatal("%s: imsgbuf_init", __func__);
 	set_nonblock(fd);
 	if ((rs.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	rs.rev = event_new(rs.base, fd, EV_READ | EV_PERSIST,
 	    resolver_dispatch, &rs);
-	rs.wev = event_new(rs.base, fd, EV_WRITE, resolver_writable, &rs);
-	if (rs.rev == NULL || rs.wev == NULL || event_add(rs.rev, NULL) == -1)
+	rs.ch.peer = "frontend";
+	rs.ch.wev = event_new(rs.base, fd, EV_WRITE, side_writable, &rs.ch);
+	if (rs.rev == NULL || rs.ch.wev == NULL ||
+	    event_add(rs.rev, NULL) == -1)
 		fatalx("%s: event setup", __func__);
 	event_base_dispatch(rs.base);
 	fatalx("event loop ended");
@@ -254,21 +263,9 @@ resolver_side(int fd, const struct params *p)
 /* --- the frontend side: sends, times and counts --- */
 
 static void
-frontend_flush(struct frontend *fe)
-{
-	channel_flush(&fe->ibuf, fe->wev, "resolver");
-}
-
-static void
-frontend_writable(evutil_socket_t fd, short events, void *arg)
-{
-	frontend_flush(arg);
-}
-
-static void
 compose_query(struct frontend *fe, uint32_t id)
 {
-	if (imsg_compose(&fe->ibuf, IMSG_QUERY, id, -1, query,
+	if (imsg_compose(&fe->ch.ibuf, IMSG_QUERY, id, -1, query,
 	    sizeof(query)) == -1)
 		fatal("%s: imsg_compose", __func__);
 }
@@ -305,7 +302,7 @@ latency_tick(struct frontend *fe)
 		compose_query(fe, (uint32_t)fe->nsent);
 		fe->nsent++;
 	}
-	frontend_flush(fe);
+	side_flush(&fe->ch);
 	if (fe->nsent < fe->total)
 		tick_at(fe, fe->t0 + fe->nsent * NSEC / (uint64_t)fe->p->rate);
 	else {
@@ -380,7 +377,7 @@ frontend_dispatch(evutil_socket_t fd, short events, void *arg)
 	struct imsg	 imsg;
 	int		 status;
 
-	switch (channel_read(&fe->ibuf, "resolver")) {
+	switch (channel_read(&fe->ch.ibuf, "resolver")) {
 	case -1:
 		if (waitpid(fe->child, &status, WNOHANG) == fe->child)
 			errx(1, "the resolver side exited (status 0x%x)",
@@ -389,10 +386,10 @@ frontend_dispatch(evutil_socket_t fd, short events, void *arg)
 	case 0:
 		return;
 	}
-	while (channel_get(&fe->ibuf, &imsg, answer_rules,
+	while (channel_get(&fe->ch.ibuf, &imsg, answer_rules,
 	    NELEMS(answer_rules), "resolver"))
 		frontend_answer(fe, &imsg, now_ns());
-	frontend_flush(fe);
+	side_flush(&fe->ch);
 	if (fe->phase == PHASE_LATENCY && fe->nrecv == fe->total)
 		event_base_loopbreak(fe->base);
 	else if (fe->phase == PHASE_SATURATION && fe->stopping &&
@@ -432,7 +429,7 @@ run_saturation(struct frontend *fe)
 		compose_query(fe, (uint32_t)i);
 		fe->inflight++;
 	}
-	frontend_flush(fe);
+	side_flush(&fe->ch);
 	ns_to_tv((uint64_t)fe->p->sat_s * NSEC, &tv);
 	evtimer_add(fe->tick, &tv);
 	if (event_base_dispatch(fe->base) == -1)
@@ -550,16 +547,18 @@ main(int argc, char *argv[])
 	log_init(1, 0, "hop frontend");
 	if (clock_getcpuclockid(pid, &fe.child_clock) != 0)
 		errx(1, "no CPU clock for the resolver side");
-	if (imsgbuf_init(&fe.ibuf, pair[0]) == -1)
+	if (imsgbuf_init(&fe.ch.ibuf, pair[0]) == -1)
 		err(1, "imsgbuf_init");
 	set_nonblock(pair[0]);
 	if ((fe.base = event_base_new()) == NULL)
 		errx(1, "event_base_new");
 	fe.rev = event_new(fe.base, pair[0], EV_READ | EV_PERSIST,
 	    frontend_dispatch, &fe);
-	fe.wev = event_new(fe.base, pair[0], EV_WRITE, frontend_writable, &fe);
+	fe.ch.peer = "resolver";
+	fe.ch.wev = event_new(fe.base, pair[0], EV_WRITE, side_writable,
+	    &fe.ch);
 	fe.tick = evtimer_new(fe.base, frontend_tick, &fe);
-	if (fe.rev == NULL || fe.wev == NULL || fe.tick == NULL ||
+	if (fe.rev == NULL || fe.ch.wev == NULL || fe.tick == NULL ||
 	    event_add(fe.rev, NULL) == -1)
 		errx(1, "event setup");
 
@@ -567,7 +566,7 @@ main(int argc, char *argv[])
 	run_saturation(&fe);
 
 	/* EOF tells the resolver side to go */
-	imsgbuf_clear(&fe.ibuf);
+	imsgbuf_clear(&fe.ch.ibuf);
 	close(pair[0]);
 	if (waitpid(pid, &status, 0) == -1)
 		err(1, "waitpid");
@@ -578,7 +577,7 @@ main(int argc, char *argv[])
 		errx(1, "saturation: no round trip completed");
 	report(&fe);
 	event_free(fe.tick);
-	event_free(fe.wev);
+	event_free(fe.ch.wev);
 	event_free(fe.rev);
 	event_base_free(fe.base);
 	free(fe.sent);
