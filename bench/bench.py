@@ -810,8 +810,10 @@ def cmd_report(results, machine, out):
     L.append("Every forwarder runs alone in a network namespace and forwards "
              "over TLS to the same unbound DoT upstream on 127.0.0.1@853. "
              "A figure's ratio to the best peer follows it in brackets "
-             "(peers: the other forwarders; not dnstlsd and not the upstream "
-             "queried directly, whose row is the ceiling). Answers/s counts "
+             "(peers: the other forwarders; not dnstlsd, dnstlsd-shared "
+             "(the same daemon linked to shared libraries) or the upstream "
+             "queried directly, whose rows are the ceiling and, for "
+             "latency over DoT, the floor). Answers/s counts "
              "NOERROR answers only; for it higher is better, for times, CPU "
              "and memory lower. `–`: not measured.")
     L.append("")
