@@ -61,11 +61,6 @@
 #define WIRE_MAX		(2 + DNS_MAXMSG)
 #define CONN_INBUF		16384	/* TLS bytes read ahead, per connection */
 
-/* what the TLS read callback did last */
-#define IN_NONE			0	/* not called since conn_tls_begin() */
-#define IN_DATA			1	/* gave OpenSSL bytes (or EOF, error) */
-#define IN_WANT			2	/* nothing: TLS_WANT_POLLIN */
-
 struct resolver;
 struct upstream;
 
@@ -88,7 +83,7 @@ struct conn {
 	uint8_t			*inbuf;		/* read ahead, for OpenSSL */
 	size_t			 inoff, inlen;	/* unread: inbuf[inoff..+inlen] */
 	int			 in_dry;	/* a short read emptied the socket */
-	int			 in_last;	/* last read callback: IN_* */
+	int			 in_fed;	/* OpenSSL took some, this call */
 	uint64_t		 answers;	/* answered on this connection */
 	uint32_t		 idle_ms;	/* ours, or shorter: the server's */
 	uint64_t		 opened_ms;
@@ -617,7 +612,7 @@ conn_want_write(struct conn *c)
 static void
 conn_tls_begin(struct conn *c)
 {
-	c->in_last = IN_NONE;
+	c->in_fed = 0;
 }
 
 /*
@@ -630,7 +625,7 @@ conn_tls_begin(struct conn *c)
 static int
 conn_tls_again(const struct conn *c)
 {
-	return c->in_last == IN_DATA && c->inlen > 0;
+	return c->in_fed && c->inlen > 0;
 }
 
 static void
@@ -748,18 +743,13 @@ conn_tls_read(struct tls *ctx, void *buf, size_t buflen, void *arg)
 		 * since makes it readable (the read event is level-triggered)
 		 * and conn_readable() clears in_dry. Saves a read = EAGAIN.
 		 */
-		if (c->in_dry) {
-			c->in_last = IN_WANT;
+		if (c->in_dry)
 			return TLS_WANT_POLLIN;
-		}
 		do {
 			n = read(c->fd, c->inbuf, CONN_INBUF);
 		} while (n == -1 && errno == EINTR);
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			c->in_last = IN_WANT;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return TLS_WANT_POLLIN;
-		}
-		c->in_last = IN_DATA;
 		if (n <= 0)
 			return n;	/* EOF, or an error in errno */
 		quickack(c->fd);
@@ -772,7 +762,7 @@ conn_tls_read(struct tls *ctx, void *buf, size_t buflen, void *arg)
 	memcpy(buf, c->inbuf + c->inoff, buflen);
 	c->inoff += buflen;
 	c->inlen -= buflen;
-	c->in_last = IN_DATA;
+	c->in_fed = 1;
 	return (ssize_t)buflen;
 }
 
