@@ -138,6 +138,7 @@ void		 imsg_fatal_check(const struct imsg *, const struct imsg_rule *,
 void		 set_nonblock(int);
 struct event;
 int		 channel_read(struct imsgbuf *, const char *);
+int		 sibling_read(struct imsgbuf *, const char *);
 int		 channel_get(struct imsgbuf *, struct imsg *,
 		    const struct imsg_rule *, size_t, const char *);
 void		 channel_flush(struct imsgbuf *, struct event *, const char *);

@@ -428,14 +428,8 @@ resolver_dispatch(evutil_socket_t fd, short events, void *arg)
 	struct fquery	*fq;
 	struct imsg	 imsg;
 
-	switch (channel_read(&fe->resolver, "resolver")) {
-	case -1:
-		/* it died or is stopping: the parent logs why and stops us */
-		log_debug("%s: the resolver closed its channel", __func__);
-		exit(0);
-	case 0:
+	if (!sibling_read(&fe->resolver, "resolver"))
 		return;
-	}
 	while (channel_get(&fe->resolver, &imsg, resolver_rules,
 	    NELEMS(resolver_rules), "resolver")) {
 		if ((fq = fquery_find(fe, imsg.hdr.peerid)) == NULL)

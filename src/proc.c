@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -176,6 +177,24 @@ channel_read(struct imsgbuf *ibuf, const char *peer)
 		fatal("read from the %s", peer);
 	}
 	return n == 0 ? -1 : 1;
+}
+
+/*
+ * A child's read from its sibling: 1 messages may be waiting, 0 nothing
+ * yet.  A closed channel means the sibling died or the daemon is
+ * stopping; the parent logs which and stops us, so we just leave.
+ */
+int
+sibling_read(struct imsgbuf *ibuf, const char *peer)
+{
+	switch (channel_read(ibuf, peer)) {
+	case -1:
+		log_debug("the %s closed its channel", peer);
+		exit(0);
+	case 0:
+		return 0;
+	}
+	return 1;
 }
 
 /* The next message, checked against the rules: 1 one, 0 none left. */

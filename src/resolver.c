@@ -1182,14 +1182,8 @@ frontend_dispatch(evutil_socket_t fd, short events, void *arg)
 	struct resolver	*r = arg;
 	struct imsg	 imsg;
 
-	switch (channel_read(&r->frontend, "frontend")) {
-	case -1:
-		/* it died or is stopping: the parent logs why and stops us */
-		log_debug("%s: the frontend closed its channel", __func__);
-		exit(0);
-	case 0:
+	if (!sibling_read(&r->frontend, "frontend"))
 		return;
-	}
 	while (channel_get(&r->frontend, &imsg, frontend_rules,
 	    NELEMS(frontend_rules), "frontend"))
 		handle_query(r, imsg.hdr.peerid, imsg.data, imsg.datalen);
