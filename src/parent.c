@@ -77,28 +77,29 @@ static const struct imsg_rule parent_rules[] = {
 };
 
 /*
- * A static glibc binary must not call getpwnam(): it would load the host's
- * shared NSS modules into a process without a shared libc, and crash.  It
- * reads /etc/passwd, which names every system user; the shared build asks
- * NSS first and falls back to the file too.
+ * A static glibc program must not call getpwnam(): it would load the
+ * host's shared NSS modules into a process without a shared libc, and
+ * crash.  It reads /etc/passwd itself, which names every system user; the
+ * shared build asks NSS, which reads the same file among its sources.
  */
 static struct passwd *
 passwd_lookup(const char *user, uid_t uid)
 {
-	struct passwd	*pw = NULL;
+#ifdef DNSTLSD_STATIC
+	struct passwd	*pw;
 	FILE		*fp;
 
-#ifndef DNSTLSD_STATIC
-	pw = user != NULL ? getpwnam(user) : getpwuid(uid);
-#endif
-	if (pw != NULL || (fp = fopen(PASSWD_FILE, "re")) == NULL)
-		return pw;
+	if ((fp = fopen(PASSWD_FILE, "re")) == NULL)
+		return NULL;
 	while ((pw = fgetpwent(fp)) != NULL)
 		if (user != NULL ? strcmp(pw->pw_name, user) == 0 :
 		    pw->pw_uid == uid)
 			break;
 	fclose(fp);
 	return pw;
+#else
+	return user != NULL ? getpwnam(user) : getpwuid(uid);
+#endif
 }
 
 static void
