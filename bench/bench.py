@@ -254,11 +254,10 @@ def run_latency(targets, qps, secs, tag, timeout=2.0):
             targets[k % len(targets)].send(tag)
             k += 1
             continue
-        owed = any(t.sent for t in targets)
         if k >= total:
             if deadline is None:
                 deadline = now + timeout
-            if not owed or now >= deadline:
+            if not any(t.sent for t in targets) or now >= deadline:
                 break
             wait = deadline - now
         else:
