@@ -15,9 +15,10 @@
  */
 
 /*
- * SPKI pins: matching a chain's pins against the wanted ones, and the
- * base64 form users write in the configuration, which must be exactly one
- * canonical base64 sha256 value.  No libcrypto here (see pin_chain.c).
+ * SPKI pins: matching a chain's pins against the wanted ones, the base64
+ * form users write in the configuration, which must be exactly one
+ * canonical base64 sha256 value, and which leaf a stored TLS session may
+ * be resumed with.  No libcrypto here (see pin_chain.c).
  */
 
 #include <stdint.h>
@@ -103,4 +104,74 @@ pin_encode(const uint8_t pin[PIN_LEN], char text[PIN_B64LEN + 1])
 	text[o++] = b64chars[(acc << (6 - bits)) & 0x3f];
 	text[o++] = '=';
 	text[o] = '\0';
+}
+
+static const char hexdigits[] = "0123456789abcdef";
+
+static int
+hexvalue(char c)
+{
+	const char	*p;
+
+	if (c == '\0' || (p = strchr(hexdigits, c)) == NULL)
+		return -1;
+	return (int)(p - hexdigits);
+}
+
+/* exactly what libtls writes: "SHA256:" and 64 lower-case hex digits */
+int
+pin_certhash_decode(const char *text, uint8_t hash[PIN_LEN])
+{
+	static const char	 prefix[] = "SHA256:";
+	uint8_t			 out[PIN_LEN];
+	size_t			 i;
+	int			 hi, lo;
+
+	if (text == NULL ||
+	    strnlen(text, PIN_CERTHASH_TEXTLEN + 1) != PIN_CERTHASH_TEXTLEN ||
+	    strncmp(text, prefix, sizeof(prefix) - 1) != 0)
+		return -1;
+	text += sizeof(prefix) - 1;
+	for (i = 0; i < PIN_LEN; i++) {
+		if ((hi = hexvalue(text[2 * i])) == -1 ||
+		    (lo = hexvalue(text[2 * i + 1])) == -1)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	memcpy(hash, out, PIN_LEN);
+	return 0;
+}
+
+void
+pin_certhash_encode(const uint8_t hash[PIN_LEN],
+    char text[PIN_CERTHASH_TEXTLEN + 1])
+{
+	size_t	 i, o;
+
+	memcpy(text, "SHA256:", 7);
+	for (i = 0, o = 7; i < PIN_LEN; i++) {
+		text[o++] = hexdigits[hash[i] >> 4];
+		text[o++] = hexdigits[hash[i] & 0xf];
+	}
+	text[o] = '\0';
+}
+
+void
+pin_session_keep(struct pin_session *s, const uint8_t leaf[PIN_LEN])
+{
+	memcpy(s->leaf, leaf, PIN_LEN);
+	s->valid = 1;
+}
+
+void
+pin_session_drop(struct pin_session *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+int
+pin_session_resume_ok(const struct pin_session *s,
+    const uint8_t leaf[PIN_LEN])
+{
+	return s->valid && memcmp(s->leaf, leaf, PIN_LEN) == 0;
 }
