@@ -20,7 +20,8 @@
  * authenticating each server by CA and name, by address, or by SPKI pin,
  * and fails over between upstreams. It never sees a client address: a
  * query is an opaque id and a DNS message. Sandboxed: socket() only for
- * AF_INET/AF_INET6 streams, no open(); the CA bundle came in memory.
+ * AF_INET/AF_INET6 streams, no open(); the CA bundle came in memory, and
+ * what is parsed of it is parsed before the sandbox.
  */
 
 #include <sys/types.h>
@@ -92,6 +93,7 @@ struct conn {
 	struct event		 silence;
 	TAILQ_HEAD(, rquery)	 inflight;
 	int			 ninflight;
+	struct pin_session	 resume;	/* the session store, at connect */
 	TAILQ_ENTRY(conn)	 entry;
 };
 
@@ -108,6 +110,8 @@ struct upstream {
 	char			 addr[64];	/* for logs: ADDR@PORT */
 	char			 servername[CONF_NAMELEN];
 	struct tls_config	*tlscfg;
+	int			 session_fd;	/* libtls's session store */
+	struct pin_session	 session;	/* what the store holds */
 	TAILQ_HEAD(, conn)	 conns;
 	int			 nconns;
 	enum up_state		 state;
@@ -142,6 +146,7 @@ struct resolver {
 	int			 rr_next;	/* round-robin position */
 	uint8_t			*ca;
 	size_t			 calen;
+	struct x509_store_st	*castore;	/* for a name and pins */
 	uint8_t			 buf[WIRE_MAX];
 	uint16_t		 ids[1024];	/* random query IDs, unused */
 	size_t			 nids;
@@ -836,31 +841,154 @@ conn_read(struct conn *c)
 	conn_flush(c);
 }
 
-static int
-conn_check_pins(struct conn *c)
+/* the leaf's subject, issuer and pin, and what it was checked against */
+static void
+log_auth_failure(const struct upstream *up, const char *what,
+    const struct pin_seen *seen)
 {
-	struct upstream	*up = c->up;
-	uint8_t		 seen[8][PIN_LEN];
-	char		 b64[PIN_B64LEN + 1];
-	const uint8_t	*pem;
-	size_t		 len;
-	int		 n;
+	char	 b64[PIN_B64LEN + 1];
 
-	if (up->conf.npins == 0)
-		return 0;
-	if ((pem = tls_peer_cert_chain_pem(c->tls, &len)) == NULL ||
-	    (n = pin_chain_spki(pem, len, seen, 8)) <= 0) {
-		log_warnx("upstream %s: no certificate chain to check pins",
-		    up->addr);
+	if (!seen->have_leaf) {
+		log_warnx("upstream %s: %s: %s", up->addr, what, seen->detail);
+		return;
+	}
+	pin_encode(seen->leaf_pin, b64);
+	log_warnx("upstream %s: %s: %s; leaf \"%s\" issued by \"%s\", "
+	    "pin-sha256 \"%s\", %d certificate%s presented", up->addr, what,
+	    seen->detail, seen->subject, seen->issuer, b64, seen->ncerts,
+	    seen->ncerts == 1 ? "" : "s");
+}
+
+/*
+ * A full handshake with a pinned upstream (SPEC section 2).  libtls has
+ * verified the CA and the name when the upstream has a name; the pins are
+ * matched here on the verified path, never on what was merely sent: with
+ * a name, the chain is verified again against the CA bundle (libtls does
+ * not tell which path it built); without, the leaf must be pinned or
+ * verify up to a pinned certificate it came with.
+ */
+static int
+conn_check_pins(struct conn *c, const uint8_t leaf[PIN_LEN])
+{
+	struct upstream		*up = c->up;
+	struct x509_store_st	*ca = NULL;
+	struct pin_seen		 seen;
+	enum pin_verdict	 v;
+	const uint8_t		*pem;
+	size_t			 len = 0;
+
+	if (up->conf.name[0] != '\0' && (ca = up->r->castore) == NULL)
+		fatalx("%s: no CA store for a name and pins", __func__);
+	pem = tls_peer_cert_chain_pem(c->tls, &len);
+	v = pin_chain_check(pem, len,
+	    (const uint8_t (*)[PIN_LEN])up->conf.pins, up->conf.npins, ca,
+	    &seen);
+	switch (v) {
+	case PIN_OK:
+		break;
+	case PIN_NOTPINNED:
+		log_auth_failure(up, "pin mismatch", &seen);
+		return -1;
+	case PIN_UNVERIFIED:
+		log_auth_failure(up, "authentication failed", &seen);
+		return -1;
+	default:
+		log_auth_failure(up, "no certificate chain to check pins",
+		    &seen);
 		return -1;
 	}
-	if (pin_match((const uint8_t (*)[PIN_LEN])seen, n,
-	    (const uint8_t (*)[PIN_LEN])up->conf.pins, up->conf.npins))
+	/* the pins were checked on the chain of the key the handshake proved */
+	if (memcmp(seen.leaf_hash, leaf, PIN_LEN) != 0) {
+		snprintf(seen.detail, sizeof(seen.detail), "the chain does "
+		    "not start with the certificate of the handshake");
+		log_auth_failure(up, "authentication failed", &seen);
+		return -1;
+	}
+	log_debug("upstream %s: pin ok: %s", up->addr, seen.detail);
+	return 0;
+}
+
+/*
+ * A resumed handshake proves that the server holds the session, not
+ * anything about a chain (a resumed session carries the leaf alone): it
+ * is accepted when it shows the leaf the session was authenticated with
+ * (c->resume, the store as this connection read it; see pin.h).
+ */
+static int
+conn_check_resumed(struct conn *c, const uint8_t leaf[PIN_LEN])
+{
+	struct upstream	*up = c->up;
+	struct pin_seen	 seen;
+	const uint8_t	*pem;
+	size_t		 len = 0;
+	char		 shown[PIN_CERTHASH_TEXTLEN + 1];
+	char		 was[PIN_CERTHASH_TEXTLEN + 1];
+
+	if (pin_session_resume_ok(&c->resume, leaf))
 		return 0;
-	pin_encode(seen[0], b64);
-	log_warnx("upstream %s: pin mismatch: server presented "
-	    "pin-sha256 \"%s\"", up->addr, b64);
+	pem = tls_peer_cert_chain_pem(c->tls, &len);
+	(void)pin_chain_leaf(pem, len, &seen);	/* for the log, if it can */
+	pin_certhash_encode(leaf, shown);
+	if (c->resume.valid) {
+		pin_certhash_encode(c->resume.leaf, was);
+		snprintf(seen.detail, sizeof(seen.detail), "leaf %s is not "
+		    "the one the session was authenticated with, %s", shown,
+		    was);
+	} else
+		snprintf(seen.detail, sizeof(seen.detail), "leaf %s, and no "
+		    "session was authenticated", shown);
+	log_auth_failure(up, "resumed session refused", &seen);
 	return -1;
+}
+
+/*
+ * The handshake completed: authenticate it.  libtls has just written this
+ * handshake's session to the upstream's store; it stays there only when
+ * this returns 0 (the caller empties the store otherwise).
+ */
+static int
+conn_authenticate(struct conn *c)
+{
+	struct upstream	*up = c->up;
+	uint8_t		 leaf[PIN_LEN];
+
+	if (pin_certhash_decode(tls_peer_cert_hash(c->tls), leaf) == -1) {
+		log_warnx("upstream %s: authentication failed: no server "
+		    "certificate", up->addr);
+		return -1;
+	}
+	if (tls_conn_session_resumed(c->tls)) {
+		if (conn_check_resumed(c, leaf) == -1)
+			return -1;
+	} else if (up->conf.npins > 0 && conn_check_pins(c, leaf) == -1)
+		return -1;
+	pin_session_keep(&up->session, leaf);
+	return 0;
+}
+
+/*
+ * Empty the store after a handshake that failed: a session of a server
+ * that did not authenticate must never be offered, let alone resumed.
+ * libtls treats an empty store as "no session" and writes it again only
+ * at the end of a handshake it completes, which is checked again then.
+ * After a failure of libtls itself too: a write it left half done would
+ * fail every tls_connect_cbs() that reads it.
+ */
+static void
+session_forget(struct upstream *up)
+{
+	struct stat	 sb;
+
+	pin_session_drop(&up->session);
+	if (up->session_fd == -1)
+		return;
+	if (fstat(up->session_fd, &sb) == -1)
+		fatal("%s: fstat", __func__);
+	if (sb.st_size == 0)
+		return;
+	if (ftruncate(up->session_fd, 0) == -1)
+		fatal("%s: ftruncate", __func__);
+	log_debug("upstream %s: stored TLS session dropped", up->addr);
 }
 
 static void
@@ -881,11 +1009,14 @@ conn_handshake(struct conn *c)
 	if (rc == -1) {
 		log_warnx("upstream %s: TLS handshake failed: %s", c->up->addr,
 		    tls_error(c->tls));
+		session_forget(c->up);
 		conn_fail(c, "TLS handshake failed", 1);
 		return;
 	}
-	if (conn_check_pins(c) == -1) {
-		conn_fail(c, "authentication failed (pin)", 1);
+	if (conn_authenticate(c) == -1) {
+		/* before conn_fail(): no other connection may read it first */
+		session_forget(c->up);
+		conn_fail(c, "authentication failed", 1);
 		return;
 	}
 	c->state = CONN_READY;
@@ -934,9 +1065,12 @@ conn_connected(struct conn *c)
 	    tls_connect_cbs(c->tls, conn_tls_read, conn_tls_write, c,
 	    up->servername) == -1) {
 		log_warnx("upstream %s: %s", up->addr, tls_error(c->tls));
+		session_forget(up);	/* it may be what libtls could not read */
 		conn_fail(c, "TLS setup failed", 1);
 		return;
 	}
+	/* libtls read the store just now: what it holds is what may resume */
+	c->resume = up->session;
 	c->state = CONN_HANDSHAKE;
 	event_add(&c->rev, NULL);
 	conn_handshake(c);
@@ -1219,7 +1353,11 @@ make_tls_config(struct resolver *r, int verify)
 		if (tls_config_set_ca_mem(cfg, r->ca, r->calen) == -1)
 			fatalx("CA bundle: %s", tls_config_error(cfg));
 	} else {
-		/* out-of-band key pinned profile (RFC 7858 4.2): pins decide */
+		/*
+		 * Out-of-band key pinned profile (RFC 7858 4.2): the pins
+		 * decide, in conn_check_pins(), on the leaf or the path it
+		 * verifies up to, never on the CA bundle.
+		 */
 		tls_config_insecure_noverifycert(cfg);
 		tls_config_insecure_noverifyname(cfg);
 	}
@@ -1304,13 +1442,24 @@ receive_startup(struct resolver *r)
  * Where libtls keeps an upstream's TLS session between connections: a
  * memory-backed file, made before the sandbox (which allows no open()).
  * libtls wants it owned by us and private; it resumes TLS 1.2 sessions
- * (with OpenSSL 3 it does not resume TLS 1.3 ones).
+ * (with OpenSSL 3 it does not resume TLS 1.3 ones).  libtls reads it in
+ * tls_connect_cbs() (empty: no session) and rewrites it at the end of
+ * every handshake it completes; dnstlsd empties it with ftruncate() after
+ * any handshake that failed or did not authenticate.
+ *
+ * Pinned upstreams resume too: a reconnect then costs one round trip and
+ * no signature, and a resumption is authenticated soundly (see
+ * conn_check_resumed()): the store only ever holds sessions of
+ * handshakes that authenticated in full, and a resumed one must show the
+ * very leaf that did.  Not resuming them would be simpler, and no safer.
  */
 static void
 session_store(struct upstream *up, uid_t uid, gid_t gid)
 {
 	int	 fd;
 
+	up->session_fd = -1;
+	pin_session_drop(&up->session);
 	if ((fd = memfd_create("dnstlsd-session", MFD_CLOEXEC)) == -1 ||
 	    fchmod(fd, 0600) == -1) {
 		log_warn("%s: no TLS session store", __func__);
@@ -1326,6 +1475,29 @@ session_store(struct upstream *up, uid_t uid, gid_t gid)
 	/* still ours once we are the run-as user */
 	if (fchown(fd, uid, gid) == -1)
 		log_warn("%s: fchown", __func__);
+	up->session_fd = fd;
+}
+
+/*
+ * The CA bundle as a trust store of our own, for upstreams with a name
+ * and pins: their chain is verified again to learn the path the pins must
+ * be on.  Parsed once, here, before the sandbox; a store with no lookup
+ * method never reads a file at handshake time.
+ */
+static void
+make_ca_store(struct resolver *r)
+{
+	int	 i;
+
+	for (i = 0; i < r->nup; i++)
+		if (r->up[i].conf.npins > 0 && r->up[i].conf.name[0] != '\0')
+			break;
+	if (i == r->nup)
+		return;
+	if (r->calen == 0)
+		fatalx("no CA bundle to verify upstreams with");
+	if ((r->castore = pin_ca_store(r->ca, r->calen)) == NULL)
+		fatalx("CA bundle: no certificate, or one that does not parse");
 }
 
 static void
@@ -1334,6 +1506,7 @@ configure_upstreams(struct resolver *r)
 	struct upstream	*up;
 	int		 i, verify;
 
+	make_ca_store(r);
 	for (i = 0; i < r->nup; i++) {
 		up = &r->up[i];
 		verify = up->conf.npins == 0 || up->conf.name[0] != '\0';
