@@ -42,5 +42,7 @@ void	 test_pin(void);
 void	 test_ratelimit(void);
 void	 test_cache(void);
 void	 test_acl(void);
+void	 test_zone(void);
+void	 test_localzone(void);
 
 #endif /* TEST_H */
