@@ -71,8 +71,8 @@ enum prefix_check {
 
 /*
  * One family's ranges: range i runs from start[i] to start[i + 1] - 1.
- * IPv4 keeps its starts as 32-bit numbers (start32), half the memory
- * and one comparison per step.
+ * IPv4 keeps its starts as 32-bit numbers (start32): a quarter of the
+ * memory and one comparison per step.
  */
 struct acl_table {
 	struct u128	*start;
