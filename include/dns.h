@@ -211,4 +211,49 @@ int		 dns_answer_cap_ttl(uint8_t *, size_t, uint32_t cap);
 /* Render a wire name as text into buf ("." for the root), for logs. */
 void		 dns_name_str(const uint8_t *, size_t, char *, size_t);
 
+/*
+ * Answers for the special-use zones served on the host itself
+ * (localzone.h): no upstream is ever asked about these names.
+ */
+
+#define DNS_TYPE_A		1
+#define DNS_TYPE_NS		2
+#define DNS_TYPE_AAAA		28
+#define DNS_TYPE_ANY		255
+
+/*
+ * TTL of every local record and MINIMUM of the local SOA, so the time
+ * for which stubs cache a local NXDOMAIN (RFC 2308): short, because a
+ * later "forward zone" for such a name should reach clients in minutes.
+ */
+#define DNS_LOCAL_TTL		300
+
+enum dns_local_kind {
+	/*
+	 * An empty zone (RFC 6303 section 3): the apex holds only its SOA
+	 * and NS, names below it do not exist (NXDOMAIN).
+	 */
+	DNS_LOCAL_EMPTY,
+	/*
+	 * localhost (RFC 6761 section 6.3): every name at or below the apex
+	 * has A 127.0.0.1 and AAAA ::1, the apex also its SOA and NS.
+	 */
+	DNS_LOCAL_LOCALHOST
+};
+
+/*
+ * The authoritative answer (AA set) of a local zone for a query at or
+ * under its apex (wire form, any case, apexlen bytes): the client's ID,
+ * RD and CD, RA set, its question as asked; the records the name has of
+ * the type asked (ANY: all of them), else NODATA or, for a name that
+ * does not exist, NXDOMAIN, with the zone's SOA in the authority section
+ * for negative caching; an OPT record when the client sent one.  The
+ * SOA is "APEX SOA APEX nobody.invalid. 1 3600 1200 604800 300", the NS
+ * "APEX NS APEX", both owned by the apex as the client spelled it.
+ * Never longer than DNS_MINUDP. Returns the length, 0 when out is too
+ * small or the name is not at or under the apex.
+ */
+size_t		 dns_local_answer(const struct dns_query *, const uint8_t *apex,
+		    size_t apexlen, enum dns_local_kind, uint8_t *, size_t);
+
 #endif /* DNS_H */

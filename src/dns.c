@@ -1226,3 +1226,159 @@ dns_answer_keepalive(const uint8_t *buf, size_t len, uint32_t *ms)
 	}
 	return more == -1 ? -1 : found;
 }
+
+/*
+ * Answers from the local zones.
+ */
+
+#define LOCAL_A		0x1	/* the records a local name can have */
+#define LOCAL_AAAA	0x2
+#define LOCAL_SOA	0x4
+#define LOCAL_NS	0x8
+#define DNS_PTR(at)	((uint16_t)(0xc000 | (at)))
+
+/* "nobody.invalid.", the RNAME of RFC 6303 section 3 */
+static const uint8_t	 local_rname[] = {
+	6, 'n', 'o', 'b', 'o', 'd', 'y', 7, 'i', 'n', 'v', 'a', 'l', 'i', 'd', 0
+};
+
+/* Whether the last apexlen bytes of a question name are apex, by labels. */
+static int
+name_has_suffix(const struct dns_question *q, const uint8_t *apex,
+    size_t apexlen)
+{
+	size_t	 at, i;
+
+	for (at = 0; at < q->qname_len; at += (size_t)q->qname[at] + 1) {
+		if (q->qname_len - at < apexlen)
+			return 0;
+		if (q->qname_len - at > apexlen)
+			continue;
+		for (i = 0; i < apexlen; i++)
+			if (ascii_lower(q->qname[at + i]) !=
+			    ascii_lower(apex[i]))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+static unsigned int
+local_records(enum dns_local_kind kind, int at_apex)
+{
+	unsigned int	 have = 0;
+
+	if (kind == DNS_LOCAL_LOCALHOST)
+		have |= LOCAL_A | LOCAL_AAAA;
+	if (at_apex)
+		have |= LOCAL_SOA | LOCAL_NS;
+	return have;
+}
+
+static unsigned int
+local_wanted(uint16_t qtype)
+{
+	switch (qtype) {
+	case DNS_TYPE_A:
+		return LOCAL_A;
+	case DNS_TYPE_AAAA:
+		return LOCAL_AAAA;
+	case DNS_TYPE_SOA:
+		return LOCAL_SOA;
+	case DNS_TYPE_NS:
+		return LOCAL_NS;
+	case DNS_TYPE_ANY:
+		return LOCAL_A | LOCAL_AAAA | LOCAL_SOA | LOCAL_NS;
+	default:
+		return 0;
+	}
+}
+
+static uint16_t
+local_count(unsigned int records)
+{
+	uint16_t	 n = 0;
+
+	for (; records != 0; records &= records - 1)
+		n++;
+	return n;
+}
+
+/* A record's owner (a pointer), type, class IN, TTL and RDLENGTH. */
+static void
+put_local_rr(struct wbuf *b, uint16_t owner, uint16_t type, uint16_t rdlen)
+{
+	wbuf_u16(b, DNS_PTR(owner));
+	wbuf_u16(b, type);
+	wbuf_u16(b, DNS_CLASS_IN);
+	wbuf_u32(b, DNS_LOCAL_TTL);
+	wbuf_u16(b, rdlen);
+}
+
+static void
+put_local_soa(struct wbuf *b, uint16_t apex)
+{
+	put_local_rr(b, apex, DNS_TYPE_SOA,
+	    (uint16_t)(2 + sizeof(local_rname) + 5 * 4));
+	wbuf_u16(b, DNS_PTR(apex));		/* MNAME: the apex */
+	wbuf_bytes(b, local_rname, sizeof(local_rname));
+	wbuf_u32(b, 1);				/* SERIAL */
+	wbuf_u32(b, 3600);			/* REFRESH */
+	wbuf_u32(b, 1200);			/* RETRY */
+	wbuf_u32(b, 604800);			/* EXPIRE */
+	wbuf_u32(b, DNS_LOCAL_TTL);		/* MINIMUM */
+}
+
+static void
+put_local_records(struct wbuf *b, unsigned int records, uint16_t apex)
+{
+	static const uint8_t	 v4[4] = { 127, 0, 0, 1 };
+	static const uint8_t	 v6[16] = { [15] = 1 };
+
+	if (records & LOCAL_A) {
+		put_local_rr(b, DNS_HDRLEN, DNS_TYPE_A, sizeof(v4));
+		wbuf_bytes(b, v4, sizeof(v4));
+	}
+	if (records & LOCAL_AAAA) {
+		put_local_rr(b, DNS_HDRLEN, DNS_TYPE_AAAA, sizeof(v6));
+		wbuf_bytes(b, v6, sizeof(v6));
+	}
+	if (records & LOCAL_SOA)
+		put_local_soa(b, apex);
+	if (records & LOCAL_NS) {
+		put_local_rr(b, apex, DNS_TYPE_NS, 2);
+		wbuf_u16(b, DNS_PTR(apex));
+	}
+}
+
+size_t
+dns_local_answer(const struct dns_query *q, const uint8_t *apex,
+    size_t apexlen, enum dns_local_kind kind, uint8_t *out, size_t outlen)
+{
+	struct wbuf	 b;
+	unsigned int	 have, answer;
+	uint16_t	 flags, apex_at;
+
+	if (!q->has_question || q->q.qname_len > DNS_MAXNAME ||
+	    apexlen == 0 || !name_has_suffix(&q->q, apex, apexlen))
+		return 0;
+	/* the apex as the question spells it: every name points there */
+	apex_at = (uint16_t)(DNS_HDRLEN + q->q.qname_len - apexlen);
+	have = local_records(kind, apexlen == q->q.qname_len);
+	answer = have & local_wanted(q->q.qtype);
+	flags = (uint16_t)(DNS_FLAG_QR | DNS_FLAG_AA | DNS_FLAG_RA |
+	    (q->flags & (DNS_FLAG_RD | DNS_FLAG_CD)));
+	if (have == 0)
+		flags |= DNS_RCODE_NXDOMAIN;
+	wbuf_init(&b, out, outlen);
+	put_header(&b, q->id, flags, 1, local_count(answer),
+	    answer == 0 ? 1 : 0, q->edns ? 1 : 0);
+	put_question(&b, &q->q);
+	if (answer != 0)
+		put_local_records(&b, answer, apex_at);
+	else
+		put_local_soa(&b, apex_at);
+	if (q->edns)
+		(void)put_opt_head(&b, q->edns_do ? DNS_OPT_DO : 0);
+	return b.err ? 0 : b.len;
+}

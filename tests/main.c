@@ -47,6 +47,9 @@ main(void)
 	test_pin();
 	test_ratelimit();
 	test_cache();
+	test_acl();
+	test_zone();
+	test_localzone();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }

@@ -41,5 +41,8 @@ void	 test_config(void);
 void	 test_pin(void);
 void	 test_ratelimit(void);
 void	 test_cache(void);
+void	 test_acl(void);
+void	 test_zone(void);
+void	 test_localzone(void);
 
 #endif /* TEST_H */
