@@ -41,5 +41,6 @@ void	 test_config(void);
 void	 test_pin(void);
 void	 test_ratelimit(void);
 void	 test_cache(void);
+void	 test_histogram(void);
 
 #endif /* TEST_H */
