@@ -42,5 +42,13 @@ void	 test_pin(void);
 void	 test_ratelimit(void);
 void	 test_cache(void);
 void	 test_histogram(void);
+void	 test_metrics(void);
+
+/*
+ * Compare text with the golden file tests/golden/NAME (TEST_GOLDEN_DIR
+ * overrides the directory); TEST_GOLDEN_UPDATE=1 rewrites the file
+ * instead. 1 when equal (or rewritten).
+ */
+int	 golden_match(const char *, const char *, size_t);
 
 #endif /* TEST_H */
