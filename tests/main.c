@@ -105,6 +105,7 @@ main(void)
 	test_ratelimit();
 	test_cache();
 	test_histogram();
+	test_http();
 	test_metrics();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;

@@ -42,6 +42,7 @@ void	 test_pin(void);
 void	 test_ratelimit(void);
 void	 test_cache(void);
 void	 test_histogram(void);
+void	 test_http(void);
 void	 test_metrics(void);
 
 /*
