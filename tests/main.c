@@ -107,6 +107,8 @@ main(void)
 	test_histogram();
 	test_http();
 	test_metrics();
+	test_control();
+	test_ctlfmt();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }

@@ -44,6 +44,8 @@ void	 test_cache(void);
 void	 test_histogram(void);
 void	 test_http(void);
 void	 test_metrics(void);
+void	 test_control(void);
+void	 test_ctlfmt(void);
 
 /*
  * Compare text with the golden file tests/golden/NAME (TEST_GOLDEN_DIR
