@@ -342,7 +342,7 @@ main(int argc, char *argv[])
 	struct reply		 rp;
 	char			 err[256];
 	int64_t			 deadline;
-	int			 ch, fd, json = 0;
+	int			 ch, fd, status, json = 0;
 
 	while ((ch = getopt_long(argc, argv, "+hjs:V", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -386,5 +386,7 @@ main(int argc, char *argv[])
 	receive_reply(fd, &rp, deadline);
 	imsgbuf_clear(&ibuf);
 	close(fd);
-	return print_reply(&rp, json);
+	status = print_reply(&rp, json);
+	free(rp.up);
+	return status;
 }
