@@ -29,6 +29,14 @@ echo "== unit tests"
 "$BUILD/unittest" 2>&1 | tee "$log/unit"
 count "$log/unit"
 
+echo "== dnstlsctl against a fake control socket"
+BUILD="$BUILD" bash tests/ctl.sh 2>&1 | tee "$log/ctl"
+count "$log/ctl"
+
+echo "== metrics: promtool check metrics"
+BUILD="$BUILD" bash tests/promtool.sh 2>&1 | tee "$log/promtool"
+count "$log/promtool"
+
 echo "== openbsd sandbox syntax check"
 if make -s openbsd-check; then
 	passed=$((passed + 1))

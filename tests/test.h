@@ -44,5 +44,17 @@ void	 test_cache(void);
 void	 test_acl(void);
 void	 test_zone(void);
 void	 test_localzone(void);
+void	 test_histogram(void);
+void	 test_http(void);
+void	 test_metrics(void);
+void	 test_control(void);
+void	 test_ctlfmt(void);
+
+/*
+ * Compare text with the golden file tests/golden/NAME (TEST_GOLDEN_DIR
+ * overrides the directory); TEST_GOLDEN_UPDATE=1 rewrites the file
+ * instead. 1 when equal (or rewritten).
+ */
+int	 golden_match(const char *, const char *, size_t);
 
 #endif /* TEST_H */
