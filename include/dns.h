@@ -126,6 +126,25 @@ int		 dns_question_equal(const struct dns_question *,
 		    const struct dns_question *);
 
 /*
+ * A query's identity for tables that must never mix queries whose
+ * answers may differ (the cache, queries in flight): the name
+ * lower-cased (ASCII only), its type and class, then one byte holding
+ * those of the DO, CD, RD and AD bits that bits selects and the query
+ * has. Into out (DNS_KEY_MAX bytes); returns the length, 0 when q holds
+ * no valid name.
+ */
+#define DNS_KEY_MAX		(DNS_MAXNAME + 5)
+#define DNS_KEY_DO		0x01
+#define DNS_KEY_CD		0x02
+#define DNS_KEY_RD		0x04
+#define DNS_KEY_AD		0x08
+/* what dns_build_query() carries upstream: queries differing in none */
+#define DNS_KEY_UPSTREAM	(DNS_KEY_DO | DNS_KEY_CD | DNS_KEY_RD | \
+				    DNS_KEY_AD)
+size_t		 dns_query_key(const struct dns_query *, unsigned int bits,
+		    uint8_t *);
+
+/*
  * Build an answer with the given rcode for a (possibly partial) query:
  * the client's ID and RD, its question when parsed, an OPT record when
  * the client sent one. Returns the length, 0 if out is too small.

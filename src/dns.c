@@ -591,6 +591,40 @@ dns_question_equal(const struct dns_question *a, const struct dns_question *b)
 }
 
 size_t
+dns_query_key(const struct dns_query *q, unsigned int bits, uint8_t *out)
+{
+	const struct dns_question	*qq = &q->q;
+	size_t				 i, end;
+	uint8_t				 have = 0;
+
+	if (qq->qname_len == 0 || qq->qname_len > DNS_MAXNAME)
+		return 0;
+	/* labels lower-cased byte by byte; length bytes left alone */
+	for (i = 0; i < qq->qname_len; i = end) {
+		end = i + 1 + qq->qname[i];
+		if (end > qq->qname_len)
+			return 0;
+		out[i] = qq->qname[i];
+		for (i++; i < end; i++)
+			out[i] = (uint8_t)ascii_lower(qq->qname[i]);
+	}
+	if (q->edns_do)
+		have |= DNS_KEY_DO;
+	if (q->flags & DNS_FLAG_CD)
+		have |= DNS_KEY_CD;
+	if (q->flags & DNS_FLAG_RD)
+		have |= DNS_KEY_RD;
+	if (q->flags & DNS_FLAG_AD)
+		have |= DNS_KEY_AD;
+	out[i++] = (uint8_t)(qq->qtype >> 8);
+	out[i++] = (uint8_t)qq->qtype;
+	out[i++] = (uint8_t)(qq->qclass >> 8);
+	out[i++] = (uint8_t)qq->qclass;
+	out[i++] = (uint8_t)(have & bits);
+	return i;
+}
+
+size_t
 dns_error_answer(const struct dns_query *q, int rcode, uint8_t *out,
     size_t outlen)
 {

@@ -663,6 +663,52 @@ t_question_equal(void)
 }
 
 static void
+t_query_key(void)
+{
+	struct dns_query	 a, b;
+	uint8_t			 ka[DNS_KEY_MAX], kb[DNS_KEY_MAX];
+	size_t			 la, lb;
+
+	accepted_query("wWw.ExAmPlE.cOm", &a);
+	accepted_query("WWW.example.COM", &b);
+	la = dns_query_key(&a, DNS_KEY_UPSTREAM, ka);
+	lb = dns_query_key(&b, DNS_KEY_UPSTREAM, kb);
+	CHECK(la == 17 + 5 && la == lb && memcmp(ka, kb, la) == 0);
+	CHECK(memcmp(ka, "\3www\7example\3com\0\0\1\0\1", 21) == 0);
+	CHECK(ka[21] == DNS_KEY_RD);
+	/* each bit apart, when asked for */
+	b.flags &= (uint16_t)~DNS_FLAG_RD;
+	lb = dns_query_key(&b, DNS_KEY_UPSTREAM, kb);
+	CHECK(lb == la && memcmp(ka, kb, la) != 0);
+	lb = dns_query_key(&b, DNS_KEY_DO | DNS_KEY_CD, kb);
+	la = dns_query_key(&a, DNS_KEY_DO | DNS_KEY_CD, ka);
+	CHECK(lb == la && memcmp(ka, kb, la) == 0);
+	b = a;
+	b.flags |= DNS_FLAG_AD;
+	la = dns_query_key(&a, DNS_KEY_UPSTREAM, ka);
+	CHECK(dns_query_key(&b, DNS_KEY_UPSTREAM, kb) == la &&
+	    kb[la - 1] == (DNS_KEY_RD | DNS_KEY_AD));
+	CHECK(dns_query_key(&b, DNS_KEY_DO | DNS_KEY_CD | DNS_KEY_RD, kb) ==
+	    la && memcmp(ka, kb, la) == 0);
+	b = a;
+	b.flags |= DNS_FLAG_CD;
+	b.edns_do = 1;
+	CHECK(dns_query_key(&b, DNS_KEY_UPSTREAM, kb) == la &&
+	    kb[la - 1] == (DNS_KEY_RD | DNS_KEY_CD | DNS_KEY_DO));
+	/* type and class are part of it */
+	b = a;
+	b.q.qtype = DNS_TYPE_SOA;
+	CHECK(dns_query_key(&b, DNS_KEY_UPSTREAM, kb) == la &&
+	    memcmp(ka, kb, la) != 0);
+	/* no name, no key */
+	b.q.qname_len = 0;
+	CHECK(dns_query_key(&b, DNS_KEY_UPSTREAM, kb) == 0);
+	b = a;
+	b.q.qname[0] = 40;	/* a label running past the name */
+	CHECK(dns_query_key(&b, DNS_KEY_UPSTREAM, kb) == 0);
+}
+
+static void
 t_answer_peek(void)
 {
 	struct pkt		 p;
@@ -1294,6 +1340,7 @@ test_dns(void)
 	RUN(t_build_upstream_query);
 	RUN(t_answer_keepalive);
 	RUN(t_question_equal);
+	RUN(t_query_key);
 	RUN(t_answer_peek);
 	RUN(t_answer_restores_id_and_case);
 	RUN(t_answer_opt_dropped_for_plain_client);
