@@ -187,11 +187,13 @@ int		 dns_answer_peek(const uint8_t *, size_t, uint16_t *,
  * Rewrite a validated upstream answer for the client who asked q: the
  * client's ID and question bytes (letter case kept); every record walked
  * and bounds-checked; the OPT record removed for clients without EDNS,
- * otherwise re-emitted with our buffer size and without the hop-by-hop
- * options (padding, keepalive, cookie). When the result exceeds maxlen
- * (the client's UDP size) a truncated answer with TC=1 and no records is
- * produced instead. Returns the length, or 0 when the answer is invalid
- * or does not answer q (the caller then sends SERVFAIL).
+ * otherwise re-emitted last with our buffer size and without the
+ * hop-by-hop options (padding, keepalive, cookie). When the result exceeds
+ * maxlen (the client's UDP size) a truncated answer with TC=1 and no
+ * records is produced instead; but with maxlen DNS_MAXMSG (TCP), an
+ * answer that fits only without our OPT record is sent whole without
+ * it. Returns the length, or 0 when the answer is invalid or does not
+ * answer q (the caller then sends SERVFAIL).
  */
 size_t		 dns_client_answer(const uint8_t *, size_t,
 		    const struct dns_query *, size_t maxlen, uint8_t *, size_t);

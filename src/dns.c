@@ -141,7 +141,8 @@ static uint16_t	 client_flags(const struct dns_query *, uint16_t);
 static void	 put_client_opt(struct wbuf *, const struct dns_query *,
 		    const uint8_t *, const struct answer_layout *, int);
 static void	 answer_full(struct wbuf *, const uint8_t *, size_t,
-		    const struct dns_query *, const struct answer_layout *);
+		    const struct dns_query *, const struct answer_layout *,
+		    int);
 static void	 answer_truncated(struct wbuf *, const struct dns_query *,
 		    const struct answer_layout *);
 static void	 text_add(struct text *, const char *);
@@ -964,16 +965,17 @@ put_client_opt(struct wbuf *b, const struct dns_query *q, const uint8_t *ans,
 	wbuf_patch_len(b, at);
 }
 
+/* The whole answer for q, with our OPT record when with_opt is set. */
 static void
 answer_full(struct wbuf *b, const uint8_t *ans, size_t anslen,
-    const struct dns_query *q, const struct answer_layout *lay)
+    const struct dns_query *q, const struct answer_layout *lay, int with_opt)
 {
 	size_t	 arcount;
 
 	arcount = lay->arcount;
 	if (lay->has_opt)
 		arcount--;
-	if (q->edns)
+	if (with_opt)
 		arcount++;
 	if (arcount > UINT16_MAX) {
 		b->err = 1;
@@ -988,7 +990,7 @@ answer_full(struct wbuf *b, const uint8_t *ans, size_t anslen,
 		wbuf_bytes(b, ans + lay->opt_end, anslen - lay->opt_end);
 	} else
 		wbuf_bytes(b, ans + lay->records, anslen - lay->records);
-	if (q->edns)
+	if (with_opt)
 		put_client_opt(b, q, ans, lay, 1);
 }
 
@@ -1020,9 +1022,22 @@ dns_client_answer(const uint8_t *ans, size_t anslen,
 	if (cap > DNS_MAXMSG)
 		cap = DNS_MAXMSG;
 	wbuf_init(&b, out, cap);
-	answer_full(&b, ans, anslen, q, &lay);
+	answer_full(&b, ans, anslen, q, &lay, q->edns);
 	if (!b.err)
 		return b.len;
+	/*
+	 * Only an answer without OPT can outgrow a TCP message when ours is
+	 * added (ours is never longer than the upstream's). Nothing larger
+	 * can be sent and TC=1 over TCP gets the client nowhere: the whole
+	 * answer without our OPT serves it better (RFC 6891 wants one, but
+	 * a client that cannot get the data at all is worse off).
+	 */
+	if (q->edns && !lay.has_opt && maxlen >= DNS_MAXMSG) {
+		wbuf_init(&b, out, cap);
+		answer_full(&b, ans, anslen, q, &lay, 0);
+		if (!b.err)
+			return b.len;
+	}
 	wbuf_init(&b, out, outlen);
 	answer_truncated(&b, q, &lay);
 	return b.err ? 0 : b.len;

@@ -1074,6 +1074,56 @@ t_answer_rdata_names_kept(void)
 }
 
 /*
+ * A 65535-byte answer without OPT: an EDNS client over TCP gets it whole
+ * without our OPT (which would not fit), not a useless TC=1.
+ */
+static void
+t_answer_tcp_max_without_opt(void)
+{
+	static struct pkt	 p, e;
+	static uint8_t		 out[DNS_MAXMSG];
+	static uint8_t		 txt[1494];
+	struct dns_query	 q, plainq;
+	size_t			 len;
+	unsigned int		 i;
+	int			 rcode;
+
+	edns_query(&e, 0x4321, "example.com", 4096, 0);
+	CHECK(parse(&e, &q, &rcode) == DNS_ACCEPT);
+	accepted_query("example.com", &plainq);
+	header(&p, 1, DNS_FLAG_QR | DNS_FLAG_RD | DNS_FLAG_RA, 1, 4001, 0, 0);
+	question(&p, "example.com", TYPE_A, DNS_CLASS_IN);
+	for (i = 0; i < 4000; i++)
+		rr_a(&p, 0xc0000200 + i);
+	memset(txt, 'x', sizeof(txt));
+	for (i = 0; i < 6; i++)
+		txt[i * 249] = 248;
+	(void)put_rr(&p, TYPE_TXT, 300, txt, sizeof(txt));
+	CHECK(p.len == DNS_MAXMSG);
+
+	len = dns_client_answer(p.b, p.len, &q, DNS_MAXMSG, out, sizeof(out));
+	CHECK(len == DNS_MAXMSG);
+	CHECK(!(get16(out, 2) & DNS_FLAG_TC));
+	CHECK(get16(out, 0) == 0x4321 && get16(out, 6) == 4001);
+	CHECK(get16(out, 10) == 0);
+	CHECK(memcmp(out + DNS_HDRLEN, p.b + DNS_HDRLEN, len - DNS_HDRLEN) ==
+	    0);
+	/* over UDP TC=1 still tells the client to come back over TCP */
+	len = dns_client_answer(p.b, p.len, &q, 1232, out, sizeof(out));
+	CHECK(len > 0 && len <= 1232 && (get16(out, 2) & DNS_FLAG_TC));
+	CHECK(get16(out, 10) == 1);
+	/* a client without EDNS never needed the OPT */
+	len = dns_client_answer(p.b, p.len, &plainq, DNS_MAXMSG, out,
+	    sizeof(out));
+	CHECK(len == DNS_MAXMSG && !(get16(out, 2) & DNS_FLAG_TC));
+	/* one byte less of it fits with our OPT, as before */
+	p.b[7] = 0xa0;	/* ancount 4000: the TXT goes */
+	len = dns_client_answer(p.b, p.len - 12 - sizeof(txt), &q,
+	    DNS_MAXMSG, out, sizeof(out));
+	CHECK(len == p.len - 12 - sizeof(txt) + 11 && get16(out, 10) == 1);
+}
+
+/*
  * Answer TTLs.
  */
 
@@ -1356,6 +1406,7 @@ test_dns(void)
 	RUN(t_answer_bad_opt);
 	RUN(t_answer_opt_not_last);
 	RUN(t_answer_rdata_names_kept);
+	RUN(t_answer_tcp_max_without_opt);
 	RUN(t_answer_ttl_positive);
 	RUN(t_answer_ttl_negative);
 	RUN(t_answer_ttl_uncacheable);
