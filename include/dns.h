@@ -188,7 +188,11 @@ int		 dns_answer_peek(const uint8_t *, size_t, uint16_t *,
  * client's ID and question bytes (letter case kept); every record walked
  * and bounds-checked; the OPT record removed for clients without EDNS,
  * otherwise re-emitted last with our buffer size and without the
- * hop-by-hop options (padding, keepalive, cookie). When the result exceeds
+ * hop-by-hop options (padding, keepalive, cookie). Records behind the
+ * upstream's OPT move: the answer is refused when one of them is of a
+ * type whose names the walker cannot see, or when any name of any
+ * record could decode from moved bytes (every compression pointer must
+ * aim backwards, and behind the OPT before it). When the result exceeds
  * maxlen (the client's UDP size) a truncated answer with TC=1 and no
  * records is produced instead; but with maxlen DNS_MAXMSG (TCP), an
  * answer that fits only without our OPT record is sent whole without
