@@ -18,7 +18,11 @@
  * libFuzzer target for the DNS wire code. The input is tried both as a
  * client query and as an upstream answer; what we produce from it is fed
  * back through our own checks, so a rewrite that emits something we would
- * reject ourselves is a crash too.
+ * reject ourselves is a crash too. A rewritten answer must also tell the
+ * client the very records the upstream sent: every owner name, and every
+ * name in RDATA of the common types, decompressed here without help from
+ * dns.c, must read the same before and after records moved (the OPT
+ * record dropped or put last).
  *
  * clang -fsanitize=fuzzer,address,undefined -Iinclude src/dns.c \
  *     fuzz/fuzz_dns.c -o fuzz_dns && ./fuzz_dns fuzz/corpus/dns
@@ -34,6 +38,143 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static uint8_t	out[DNS_MAXMSG + 64];
 static uint8_t	again[DNS_MAXMSG + 64];
+
+#define MAX_HOPS	128
+#define TYPE_OPT	41
+
+/* A name decompressed to lower-case-free text bytes; -1 if it cannot be. */
+static int
+name_decode(const uint8_t *m, size_t len, size_t pos, uint8_t *name,
+    size_t *namelen, size_t *after)
+{
+	size_t	 n = 0;
+	int	 hops = 0;
+	uint8_t	 c;
+
+	*after = 0;
+	for (;;) {
+		if (pos >= len)
+			return -1;
+		c = m[pos];
+		if ((c & 0xc0) == 0xc0) {
+			if (pos + 1 >= len || ++hops > MAX_HOPS)
+				return -1;
+			if (*after == 0)
+				*after = pos + 2;
+			pos = (size_t)(c & 0x3f) << 8 | m[pos + 1];
+			continue;
+		}
+		if (c > 63 || n + 1 + c > DNS_MAXNAME || pos + 1 + c > len)
+			return -1;
+		memcpy(name + n, m + pos, (size_t)c + 1);
+		n += (size_t)c + 1;
+		if (c == 0)
+			break;
+		pos += (size_t)c + 1;
+	}
+	if (*after == 0)
+		*after = pos + 1;
+	*namelen = n;
+	return 0;
+}
+
+/* Where the first name in RDATA of a common type begins, or -1. */
+static long
+rdata_name_at(uint16_t type)
+{
+	switch (type) {
+	case 2: case 5: case 12: case 6:	/* NS CNAME PTR SOA */
+		return 0;
+	case 15:				/* MX */
+		return 2;
+	case 33:				/* SRV */
+		return 6;
+	default:
+		return -1;
+	}
+}
+
+/* One record: its decoded names and its fixed fields, for comparing. */
+struct rrview {
+	uint8_t		 owner[DNS_MAXNAME], rname[DNS_MAXNAME];
+	size_t		 ownerlen, rnamelen;
+	uint16_t	 type;
+	const uint8_t	*fixed;		/* class, TTL, RDLENGTH, RDATA */
+	size_t		 fixedlen;
+	size_t		 next;
+};
+
+static int
+rr_view(const uint8_t *m, size_t len, size_t pos, struct rrview *v)
+{
+	size_t	 at, rdlen, rd;
+	long	 off;
+
+	if (name_decode(m, len, pos, v->owner, &v->ownerlen, &at) == -1 ||
+	    at + 10 > len)
+		return -1;
+	v->type = (uint16_t)(m[at] << 8 | m[at + 1]);
+	rdlen = (size_t)m[at + 8] << 8 | m[at + 9];
+	rd = at + 10;
+	if (rd + rdlen > len)
+		return -1;
+	v->fixed = m + at + 2;
+	v->fixedlen = 8 + rdlen;
+	v->next = rd + rdlen;
+	v->rnamelen = 0;
+	if ((off = rdata_name_at(v->type)) >= 0 && rdlen > (size_t)off &&
+	    name_decode(m, len, rd + (size_t)off, v->rname, &v->rnamelen,
+	    &at) == -1)
+		return -1;
+	return 0;
+}
+
+/* The i-th record that is not an OPT, from the first record on. */
+static int
+nth_record(const uint8_t *m, size_t len, size_t records, unsigned int count,
+    unsigned int i, struct rrview *v)
+{
+	size_t		 pos = records;
+	unsigned int	 k, seen = 0;
+
+	for (k = 0; k < count; k++) {
+		if (rr_view(m, len, pos, v) == -1)
+			return -1;
+		pos = v->next;
+		if (v->type == TYPE_OPT)
+			continue;
+		if (seen++ == i)
+			return 0;
+	}
+	return -1;
+}
+
+/* Every record of ans (but the OPT) reads the same in the rewrite cl. */
+static void
+same_records(const uint8_t *ans, size_t anslen, const uint8_t *cl,
+    size_t cllen, size_t records)
+{
+	struct rrview	 a, b;
+	unsigned int	 acount, ccount, i;
+
+	acount = (unsigned int)(ans[6] << 8 | ans[7]) +
+	    (unsigned int)(ans[8] << 8 | ans[9]) +
+	    (unsigned int)(ans[10] << 8 | ans[11]);
+	ccount = (unsigned int)(cl[6] << 8 | cl[7]) +
+	    (unsigned int)(cl[8] << 8 | cl[9]) +
+	    (unsigned int)(cl[10] << 8 | cl[11]);
+	for (i = 0; nth_record(ans, anslen, records, acount, i, &a) == 0;
+	    i++) {
+		if (nth_record(cl, cllen, records, ccount, i, &b) == -1 ||
+		    a.type != b.type || a.ownerlen != b.ownerlen ||
+		    memcmp(a.owner, b.owner, a.ownerlen) != 0 ||
+		    a.fixedlen != b.fixedlen ||
+		    memcmp(a.fixed, b.fixed, a.fixedlen) != 0 ||
+		    a.rnamelen != b.rnamelen ||
+		    memcmp(a.rname, b.rname, a.rnamelen) != 0)
+			abort();
+	}
+}
 
 static void
 fuzz_query(const uint8_t *data, size_t size)
@@ -69,7 +210,8 @@ fuzz_answer(const uint8_t *data, size_t size)
 {
 	struct dns_query	 q;
 	struct dns_question	 aq;
-	size_t			 len, len2, maxlen;
+	struct rrview		 first;
+	size_t			 len, len2, maxlen, records;
 	uint16_t		 id;
 
 	if (dns_answer_peek(data, size, &id, &aq) == -1)
@@ -90,6 +232,11 @@ fuzz_answer(const uint8_t *data, size_t size)
 		return;
 	if (len > maxlen || len < DNS_HDRLEN)
 		abort();
+	/* a whole answer (not cut to TC=1 here) keeps every record as sent */
+	records = DNS_HDRLEN + aq.qname_len + 4;
+	if (!(out[2] & 0x02) || nth_record(out, len, records,
+	    (unsigned int)(out[10] << 8 | out[11]), 0, &first) == 0)
+		same_records(data, size, out, len, records);
 	/* what we send a client must pass our own walk unchanged in size */
 	len2 = dns_client_answer(out, len, &q, DNS_MAXMSG, again,
 	    sizeof(again));

@@ -24,8 +24,11 @@
  * answer.
  *
  * Key: the question name lower-cased (ASCII only), its type and class,
- * and the client's DO and CD bits. Entries differing in any of these
- * never serve each other.
+ * and the client's DO, CD and RD bits (dns_query_key()). Entries
+ * differing in any of these never serve each other: an RD=0 query is
+ * forwarded with RD=0, so its answer (perhaps a referral, or empty) is
+ * kept apart from RD=1 answers, and the other way round. The AD bit of
+ * the query is left out (it only says the client understands AD).
  *
  * Memory: each entry is accounted as its answer's length, plus its key
  * (the name's wire length + 5), plus CACHE_ENTRY_OVERHEAD for the entry

@@ -126,6 +126,25 @@ int		 dns_question_equal(const struct dns_question *,
 		    const struct dns_question *);
 
 /*
+ * A query's identity for tables that must never mix queries whose
+ * answers may differ (the cache, queries in flight): the name
+ * lower-cased (ASCII only), its type and class, then one byte holding
+ * those of the DO, CD, RD and AD bits that bits selects and the query
+ * has. Into out (DNS_KEY_MAX bytes); returns the length, 0 when q holds
+ * no valid name.
+ */
+#define DNS_KEY_MAX		(DNS_MAXNAME + 5)
+#define DNS_KEY_DO		0x01
+#define DNS_KEY_CD		0x02
+#define DNS_KEY_RD		0x04
+#define DNS_KEY_AD		0x08
+/* what dns_build_query() carries upstream: queries differing in none */
+#define DNS_KEY_UPSTREAM	(DNS_KEY_DO | DNS_KEY_CD | DNS_KEY_RD | \
+				    DNS_KEY_AD)
+size_t		 dns_query_key(const struct dns_query *, unsigned int bits,
+		    uint8_t *);
+
+/*
  * Build an answer with the given rcode for a (possibly partial) query:
  * the client's ID and RD, its question when parsed, an OPT record when
  * the client sent one. Returns the length, 0 if out is too small.
@@ -168,11 +187,17 @@ int		 dns_answer_peek(const uint8_t *, size_t, uint16_t *,
  * Rewrite a validated upstream answer for the client who asked q: the
  * client's ID and question bytes (letter case kept); every record walked
  * and bounds-checked; the OPT record removed for clients without EDNS,
- * otherwise re-emitted with our buffer size and without the hop-by-hop
- * options (padding, keepalive, cookie). When the result exceeds maxlen
- * (the client's UDP size) a truncated answer with TC=1 and no records is
- * produced instead. Returns the length, or 0 when the answer is invalid
- * or does not answer q (the caller then sends SERVFAIL).
+ * otherwise re-emitted last with our buffer size and without the
+ * hop-by-hop options (padding, keepalive, cookie). Records behind the
+ * upstream's OPT move: the answer is refused when one of them is of a
+ * type whose names the walker cannot see, or when any name of any
+ * record could decode from moved bytes (every compression pointer must
+ * aim backwards, and behind the OPT before it). When the result exceeds
+ * maxlen (the client's UDP size) a truncated answer with TC=1 and no
+ * records is produced instead; but with maxlen DNS_MAXMSG (TCP), an
+ * answer that fits only without our OPT record is sent whole without
+ * it. Returns the length, or 0 when the answer is invalid or does not
+ * answer q (the caller then sends SERVFAIL).
  */
 size_t		 dns_client_answer(const uint8_t *, size_t,
 		    const struct dns_query *, size_t maxlen, uint8_t *, size_t);

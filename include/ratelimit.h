@@ -15,15 +15,17 @@
  */
 
 /*
- * Per-client query rate limit for the frontend (SPEC 3, "Flood"): one
- * token bucket per client key, in a table of fixed size.  Pure: no
- * sockets, no clock reads (the caller passes a monotonic time in
- * milliseconds), no logging, no global state.
+ * Per-client limits for the frontend (SPEC 3, "Flood"), all keyed alike:
+ * a query rate limit (one token bucket per client key, in a table of
+ * fixed size) and counts of what each client holds now (TCP connections,
+ * queries in flight).  Pure: no sockets, no clock reads (the caller
+ * passes a monotonic time in milliseconds), no logging, no global state.
  *
- * Keys: an IPv4 address (/32); an IPv6 address by its /64, since one host
- * owns a whole /64 and picks new addresses in it at will; an IPv4-mapped
- * IPv6 address (::ffff:a.b.c.d) as the IPv4 address.  Other families are
- * not limited.
+ * Keys (client_key()): an IPv4 address (/32); an IPv6 address by its
+ * /64, since one host owns a whole /64 and picks new addresses in it at
+ * will; an IPv4-mapped IPv6 address (::ffff:a.b.c.d) as the IPv4
+ * address.  Other families, and truncated addresses, have no key: the
+ * rate limit lets them through, the counts lump them together.
  *
  * Rate qps tokens per second, burst qps tokens; a query costs one token.
  *
@@ -44,6 +46,20 @@
 
 #define RATELIMIT_BYTES_PER_CLIENT	48
 #define RATELIMIT_CLIENTS_MAX		(1U << 24)
+
+enum client_kind {
+	CLIENT_NONE,			/* no IPv4 or IPv6 address */
+	CLIENT_INET,
+	CLIENT_INET6
+};
+
+struct client_key {
+	uint64_t	 addr;		/* IPv4 address, or IPv6 /64 */
+	enum client_kind kind;
+};
+
+/* The key every per-client limit counts sa by. */
+struct client_key	 client_key(const struct sockaddr *sa, socklen_t);
 
 struct ratelimit;
 
@@ -68,5 +84,40 @@ int			 ratelimit_allow(struct ratelimit *,
 /* bytes held (constant for the life of the table), entries in use */
 size_t			 ratelimit_memory(const struct ratelimit *);
 uint32_t		 ratelimit_clients(const struct ratelimit *);
+
+/*
+ * Counts of what each client holds now, for limits on connections and
+ * queries in flight per client.  A client has an entry only while it
+ * holds something, so a table made for max_held things in all never
+ * fills up while its caller holds no more than that: the caller bounds
+ * the total, the table bounds each client.  Memory is allocated once:
+ * CLIENT_COUNT_BYTES x max_held, plus a bucket array (4 bytes per
+ * bucket, the next power of two at or above max_held) and a header.
+ * Taking is one keyed hash and a chain walk; putting back is O(1).
+ */
+#define CLIENT_COUNT_BYTES	24
+#define CLIENT_COUNT_MAX	(1U << 24)
+#define CLIENT_COUNT_NONE	UINT32_MAX
+
+struct client_count;
+
+/* max_held 1 to CLIENT_COUNT_MAX (else NULL, errno EINVAL); NULL on ENOMEM */
+struct client_count	*client_count_new(uint32_t max_held);
+void			 client_count_free(struct client_count *);
+
+/*
+ * One more for key, if it holds fewer than limit: returns a handle for
+ * client_count_put(), or CLIENT_COUNT_NONE when the client is at its
+ * limit (or the table is full, which its caller's bound prevents).
+ */
+uint32_t		 client_count_take(struct client_count *,
+			    const struct client_key *, uint32_t limit);
+/* Give back one taken with handle; the handle is void once 0 are held. */
+void			 client_count_put(struct client_count *, uint32_t);
+/* What the client of a handle holds now. */
+uint32_t		 client_count_held(const struct client_count *,
+			    uint32_t);
+/* Clients holding anything. */
+uint32_t		 client_count_clients(const struct client_count *);
 
 #endif /* RATELIMIT_H */

@@ -5,8 +5,13 @@
 # Run inside the test namespace only; every target is a loopback address
 # given on the command line.  Every loop is bounded in count and time.
 #
-#   dnsprobe.py pipeline ADDR PORT N      N queries on one TCP connection,
-#                                         all written before any is read
+#   dnsprobe.py pipeline ADDR PORT N...   N queries on one TCP connection,
+#                                         all written before any is read;
+#                                         each further N is another such
+#                                         round on the same connection
+#   dnsprobe.py halfclose ADDR PORT N     N queries in one write, then the
+#                                         write side shut: all N answered,
+#                                         then the server closes
 #   dnsprobe.py garbage ADDR PORT         malformed packets over UDP and TCP
 #   dnsprobe.py flood ADDR PORT N SRC     N UDP queries from SRC, counts rcodes
 #   dnsprobe.py bindable ADDR PORT        can UDP and TCP bind ADDR:PORT?
@@ -255,7 +260,9 @@ def cmd_garbage(addr, port):
     expect_rcode(resp, 0xbbbb, 0, "tcp normal query after garbage")
 
 
-def cmd_pipeline(addr, port, n):
+def pipeline_round(s, n, first_id, halfclose=False):
+    """n queries in one write on s, then every answer read and checked;
+    with halfclose, the write side is shut once they are written."""
     names = ["a.test", "B.TeSt", "txt.test", "big.test", "nx.test",
              "WwW.test", "c.test", "A.tEsT"]
     types = ["A", "A", "TXT", "A", "A", "A", "A", "AAAA"]
@@ -264,14 +271,13 @@ def cmd_pipeline(addr, port, n):
     for i in range(n):
         q = dns.message.make_query(names[i % len(names)],
                                    types[i % len(types)])
-        q.id = 1000 + i
+        q.id = first_id + i
         queries[q.id] = q
         w = q.to_wire()
         wire += struct.pack("!H", len(w)) + w
-    s = socket.socket(family(addr), socket.SOCK_STREAM)
-    s.settimeout(5)
-    s.connect((addr, port))
     s.sendall(wire)
+    if halfclose:
+        s.shutdown(socket.SHUT_WR)
     say("sent %d queries (%d bytes) in one write" % (n, len(wire)))
     deadline = time.monotonic() + 15
     seen = []
@@ -294,10 +300,31 @@ def cmd_pipeline(addr, port, n):
         check(qtext == rtext and r.rcode() in (0, 3),
               "id %d: %s -> %s %s" % (r.id, qtext, rtext,
                                       dns.rcode.to_text(r.rcode())))
-    s.close()
     check(len(seen) == n, "%d of %d pipelined queries answered" %
           (len(seen), n))
     say("answer order: %s" % " ".join(str(i) for i in order))
+    if halfclose:
+        check(tcp_read_msg(s, deadline) is None,
+              "connection closed after the last answer")
+
+
+def cmd_pipeline(addr, port, rounds):
+    s = socket.socket(family(addr), socket.SOCK_STREAM)
+    s.settimeout(5)
+    s.connect((addr, port))
+    first_id = 1000
+    for n in rounds:
+        pipeline_round(s, n, first_id)
+        first_id += n
+    s.close()
+
+
+def cmd_halfclose(addr, port, n):
+    s = socket.socket(family(addr), socket.SOCK_STREAM)
+    s.settimeout(5)
+    s.connect((addr, port))
+    pipeline_round(s, n, 3000, halfclose=True)
+    s.close()
 
 
 def cmd_flood(addr, port, n, src):
@@ -372,7 +399,9 @@ def main(argv):
     if cmd == "garbage":
         cmd_garbage(addr, port)
     elif cmd == "pipeline":
-        cmd_pipeline(addr, port, int(argv[4]))
+        cmd_pipeline(addr, port, [int(n) for n in argv[4:]])
+    elif cmd == "halfclose":
+        cmd_halfclose(addr, port, int(argv[4]))
     elif cmd == "flood":
         cmd_flood(addr, port, int(argv[4]), argv[5])
     elif cmd == "bindable":

@@ -10,7 +10,7 @@
 #
 #   dotserver.py --listen ADDR --port P --cert PEM --key KEY --log FILE
 #                [--mode MODE [ARG]] [--down-file PATH] [--down-how HOW]
-#                [--pad-answers] [--max-seconds SECS]
+#                [--pad-answers] [--txt-records N] [--max-seconds SECS]
 #       MODE normal           answer every query at once
 #            silent           finish the TLS handshake, read, never answer
 #            close-after N    answer N queries on a connection, then close it
@@ -18,6 +18,12 @@
 #            reorder [MS]     hold queries and answer them newest first,
 #                             whenever 2 or more wait or MS (50) ms passed
 #            delay MS         answer each query MS ms after it came
+#            blackhole PREFIX never answer a query whose name begins with
+#                             PREFIX (any case), answer the rest at once;
+#                             such queries are logged with "blackhole"
+#       --txt-records N       answer TXT queries with N records of 255
+#                             bytes each (268 bytes on the wire): answers
+#                             of any size, up to 244 records
 #       --down-file PATH      while PATH exists the server is down: HOW
 #                             "refuse" (default) closes the listening socket
 #                             (connections are refused), "close" accepts and
@@ -32,6 +38,13 @@
 #       socket; every answer must carry its own ID and question (case too),
 #       NOERROR and the address "addr" gives.  Prints a JSON summary; exit 0
 #       only when all N were answered correctly within SECS (default 6).
+#   dotserver.py same ADDR PORT N NAME [SECS]
+#       the same question NAME/A from N UDP sockets at once, each with its
+#       own ID and letter case, checked like burst
+#   dotserver.py trickle ADDR PORT SRC N PREFIX INTERVAL_MS
+#       N UDP queries for PREFIXi.test from SRC, one every INTERVAL_MS,
+#       checked like burst; waits 6 s for the last.  Prints a JSON summary
+#       (ok, servfail, wrong, missing); exit 0 only when all were right
 #
 # Answers: A gets 192.0.2.X (X from a CRC of the lower-cased name) with TTL
 # 60, any other type NOERROR with no data; the question is copied byte for
@@ -46,6 +59,7 @@ import argparse
 import heapq
 import json
 import random
+import select
 import selectors
 import socket
 import ssl
@@ -58,6 +72,7 @@ MAX_CONNS = 1000
 MAX_MSG = 65535
 T_OPT = 41
 T_A = 1
+T_TXT = 16
 OPT_PADDING = 12
 RESPONSE_PAD_BLOCK = 468	# RFC 8467 section 4.1
 
@@ -175,13 +190,21 @@ def parse_options(rdata, q):
         raise Malformed("EDNS options end inside an option header")
 
 
-def build_answer(q, pad):
+def build_answer(q, pad, txt_records=0):
     flags = 0x8000 | (q["flags"] & 0x7900) | 0x0080	# QR, opcode+RD, RA
     answer = b""
+    count = 0
     if q["qtype"] == T_A and q["qclass"] == 1:
         ip = socket.inet_aton(address_for(q["wire"]))
         answer = struct.pack("!HHHIH", 0xc00c, T_A, 1, 60, 4) + ip
-    msg = struct.pack("!HHHHHH", q["id"], flags, 1, 1 if answer else 0, 0,
+        count = 1
+    elif q["qtype"] == T_TXT and q["qclass"] == 1 and txt_records:
+        for i in range(txt_records):
+            text = (b"%03d-" % i) + b"t" * 251
+            answer += struct.pack("!HHHIHB", 0xc00c, T_TXT, 1, 60, 256,
+                                  255) + text
+        count = txt_records
+    msg = struct.pack("!HHHHHH", q["id"], flags, 1, count, 0,
                       1 if q["edns"] else 0) + q["question"] + answer
     if q["edns"]:
         opts = b""
@@ -295,6 +318,15 @@ class Conn:
                                why=str(e), head=msg[:32].hex())
             return
         q["seq"] = self.nquery
+        if self.srv.blackholed(q):
+            self.srv.log.write("query", conn=self.cid, seq=q["seq"],
+                               len=len(msg), id=q["id"], qname=q["qname"],
+                               qtype=q["qtype"], edns=q["edns"], do=q["do"],
+                               pad=q["pad"], npad=q["npad"],
+                               padlen=q["padlen"], padzero=q["padzero"],
+                               trailing=q["trailing"], pending=0,
+                               blackhole=True)
+            return
         self.pending.append(q)
         self.srv.log.write("query", conn=self.cid, seq=q["seq"],
                            len=len(msg), id=q["id"], qname=q["qname"],
@@ -309,7 +341,8 @@ class Conn:
             return
         earlier = sum(1 for p in self.pending if p["seq"] < q["seq"])
         self.pending.remove(q)
-        msg = build_answer(q, self.srv.args.pad_answers)
+        msg = build_answer(q, self.srv.args.pad_answers,
+                           self.srv.args.txt_records)
         self.wbuf += struct.pack("!H", len(msg)) + msg
         self.nanswer += 1
         self.srv.log.write("answer", conn=self.cid, seq=q["seq"], id=q["id"],
@@ -475,13 +508,18 @@ class Server:
 
     # --- the modes ---
 
+    def blackholed(self, q):
+        """Whether q is one never to answer (and never to keep)."""
+        return self.mode == "blackhole" and \
+            q["qname"].lower().startswith(self.param.lower())
+
     def mode_query(self, c, q):
         if self.mode == "delay":
             self.after(self.param / 1000.0, lambda: self.answer_later(c, q))
 
     def mode_batch(self, c):
         """Called once the queries of one read are in c.pending."""
-        if self.mode in ("normal", "close-after"):
+        if self.mode in ("normal", "close-after", "blackhole"):
             for q in list(c.pending):
                 if c.closing:
                     break
@@ -540,7 +578,7 @@ class Server:
 def parse_mode(mode):
     name, rest = mode[0], mode[1:]
     want = {"normal": 0, "silent": 0, "close-after": 1, "reorder": None,
-            "delay": 1}
+            "delay": 1, "blackhole": 1}
     if name not in want:
         sys.exit("dotserver: unknown mode %s" % name)
     if want[name] is not None and len(rest) != want[name]:
@@ -548,6 +586,8 @@ def parse_mode(mode):
                  (name, want[name]))
     if name == "reorder":
         return int(rest[0]) if rest else 50
+    if name == "blackhole":
+        return rest[0]
     return int(rest[0]) if rest else 0
 
 
@@ -656,6 +696,94 @@ def burst(addr, port, n, prefix, secs):
     return 0 if len(got) == n and not problems else 1
 
 
+def same(addr, port, n, name, secs):
+    """One question from n sockets at once: one upstream query serves all."""
+    rnd = random.Random()
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    ids = rnd.sample(range(65536), n)
+    socks, sent = [], {}
+    for qid in ids:
+        s = socket.socket(fam, socket.SOCK_DGRAM)
+        asked = mixed_case(name, rnd)
+        sent[qid] = (asked, name_wire(asked) + struct.pack("!HH", T_A, 1))
+        socks.append((s, struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) +
+                      sent[qid][1]))
+    sel = selectors.DefaultSelector()
+    for s, _ in socks:
+        sel.register(s, selectors.EVENT_READ)
+    t0 = time.monotonic()
+    for s, msg in socks:
+        s.sendto(msg, (addr, port))
+    got, problems = {}, []
+    end = t0 + secs
+    while len(got) + len(problems) < n:
+        left = end - time.monotonic()
+        if left <= 0:
+            break
+        for key, _ in sel.select(left):
+            pkt = key.fileobj.recv(65535)
+            why = check_answer(pkt, sent, got)
+            if why:
+                problems.append(why)
+            else:
+                got[struct.unpack("!H", pkt[:2])[0]] = True
+    for s, _ in socks:
+        s.close()
+    out = {"sent": n, "ok": len(got), "problems": problems[:10],
+           "nproblems": len(problems), "nmissing": n - len(got) -
+           len(problems), "ms": round((time.monotonic() - t0) * 1000)}
+    print(json.dumps(out, sort_keys=True))
+    return 0 if len(got) == n else 1
+
+
+def trickle(addr, port, src, n, prefix, interval):
+    """n queries from src, one every interval s, each checked."""
+    rnd = random.Random()
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    s.setblocking(False)
+    ids = rnd.sample(range(65536), n)
+    sent, got, problems = {}, {}, []
+    servfail = 0
+    t0 = time.monotonic()
+    for i, qid in enumerate(ids + [None]):
+        due = t0 + i * interval if qid is not None else \
+            t0 + (n - 1) * interval + 6
+        while True:
+            left = due - time.monotonic()
+            if left <= 0 or len(got) + len(problems) == n:
+                break
+            r, _, _ = select.select([s], [], [], left)
+            if not r:
+                continue
+            pkt = s.recv(65535)
+            if len(pkt) >= 4 and pkt[3] & 0xf == 2 and \
+                    struct.unpack("!H", pkt[:2])[0] in sent:
+                servfail += 1
+                problems.append("SERVFAIL")
+                continue
+            why = check_answer(pkt, sent, got)
+            if why:
+                problems.append(why)
+            else:
+                got[struct.unpack("!H", pkt[:2])[0]] = True
+        if qid is None:
+            break
+        name = mixed_case("%s%d.test." % (prefix, i), rnd)
+        question = name_wire(name) + struct.pack("!HH", T_A, 1)
+        sent[qid] = (name, question)
+        s.sendto(struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) + question,
+                 (addr, port))
+    s.close()
+    out = {"sent": n, "ok": len(got), "servfail": servfail,
+           "wrong": len(problems) - servfail,
+           "problems": [p for p in problems if p != "SERVFAIL"][:10],
+           "missing": n - len(got) - len(problems)}
+    print(json.dumps(out, sort_keys=True))
+    return 0 if len(got) == n else 1
+
+
 def check_answer(pkt, sent, got):
     if len(pkt) < 12:
         return "short packet"
@@ -701,6 +829,12 @@ def main():
     if argv and argv[0] == "burst" and len(argv) in (5, 6):
         return burst(argv[1], int(argv[2]), int(argv[3]), argv[4],
                      float(argv[5]) if len(argv) == 6 else 6.0)
+    if argv and argv[0] == "same" and len(argv) in (5, 6):
+        return same(argv[1], int(argv[2]), int(argv[3]), argv[4],
+                    float(argv[5]) if len(argv) == 6 else 6.0)
+    if argv and argv[0] == "trickle" and len(argv) == 7:
+        return trickle(argv[1], int(argv[2]), argv[3], int(argv[4]),
+                       argv[5], int(argv[6]) / 1000.0)
     p = argparse.ArgumentParser(prog="dotserver.py")
     p.add_argument("--listen", required=True)
     p.add_argument("--port", type=int, default=853)
@@ -712,12 +846,15 @@ def main():
     p.add_argument("--down-how", choices=("refuse", "close"),
                    default="refuse")
     p.add_argument("--pad-answers", action="store_true")
+    p.add_argument("--txt-records", type=int, default=0)
     p.add_argument("--tls12", action="store_true",
                    help="speak TLS 1.2 only (instead of 1.3 only)")
     p.add_argument("--max-seconds", type=float, default=120.0)
     args = p.parse_args(argv)
     if not 0 < args.max_seconds <= 3600:
         sys.exit("dotserver: --max-seconds must be in (0, 3600]")
+    if not 0 <= args.txt_records <= 244:
+        sys.exit("dotserver: --txt-records must be in [0, 244]")
     Server(args).serve()
     return 0
 

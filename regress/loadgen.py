@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-# dnstlsd regress: load and resource probes for t_40_flood and t_41_tcp_idle.
+# dnstlsd regress: load and resource probes for t_40_flood, t_41_tcp_idle
+# and t_47_tcp_slots.
 # Copyright (c) 2026 the dnstlsd authors. ISC license, see LICENSE.
 #
 # Run inside the test namespace; every target is a loopback address given on
@@ -20,13 +21,26 @@
 #   loadgen.py rss INTERVAL_MS SECS PID...
 #       samples VmRSS of every PID; prints per-PID peaks and
 #       "peak RSS: N kB" (the largest sum seen in one sample)
-#   loadgen.py idle ADDR PORT N SECS READYFILE
-#       opens N TCP connections and sends nothing; writes READYFILE once
-#       all are connected, then waits at most SECS for the server to close
-#       them (EOF or RST) and prints when it did
 #   loadgen.py pipeline ADDR PORT N
 #       a new TCP connection, N queries in one write; prints how many came
 #       back right and how long the whole exchange took
+#   loadgen.py hold ADDR PORT SRC NSRC PER DRIP_MS SECS READYFILE
+#       PER TCP connections from each of NSRC IPv4 source addresses SRC,
+#       SRC+1, ...; with DRIP_MS > 0 each sends the bytes of one query one
+#       at a time, the first at once and then one every DRIP_MS (never the
+#       whole query); writes READYFILE once every connect() returned, then
+#       waits at most SECS for the server to close them.  Prints
+#       "hold: connected=N kept=K closed=C first_s=F last_s=L sent=B"
+#       where a connection closed within 0.5 s of its connect() counts as
+#       refused (not kept), and first_s/last_s are when the kept ones were
+#       closed, in seconds after their first byte (after the connect()
+#       with DRIP_MS 0)
+#   loadgen.py unread ADDR PORT SRC NSRC PER NBIG SMALL SECS READYFILE
+#       PER TCP connections from each of NSRC source addresses (as for
+#       hold), with 4 KB receive buffers, that never read: each asks NBIG
+#       TXT questions big<I>-<J>.test at once, then 1 s later writes SMALL
+#       bytes more of small queries (what the socket takes); writes
+#       READYFILE, then keeps the connections SECS seconds and closes them
 
 import os
 import select
@@ -260,57 +274,129 @@ def cmd_rss(interval, secs, pids):
     return 0
 
 
-def cmd_idle(addr, port, n, secs, ready):
-    socks = []
-    t0 = time.monotonic()
-    for _ in range(n):
-        s = socket.socket(family(addr), socket.SOCK_STREAM)
-        s.settimeout(3)
-        try:
-            s.connect((addr, port))
-        except OSError as e:
-            print("idle: connect %d failed: %s" % (len(socks) + 1, e))
-            s.close()
-            break
-        s.setblocking(False)
-        socks.append(s)
-    connected = time.monotonic()
-    print("idle: %d of %d connected in %.2f s" % (len(socks), n,
-          connected - t0), flush=True)
+def source_addrs(src, n):
+    base = struct.unpack("!I", socket.inet_aton(src))[0]
+    return [socket.inet_ntoa(struct.pack("!I", base + i)) for i in range(n)]
+
+
+def hold_connect(addr, port, srcs, per):
+    """[socket, connected_at] for every connection that could be made."""
+    conns = []
+    for src in srcs:
+        for _ in range(per):
+            s = socket.socket(family(addr), socket.SOCK_STREAM)
+            s.settimeout(3)
+            try:
+                s.bind((src, 0))
+                s.connect((addr, port))
+            except OSError as e:
+                print("hold: connect from %s failed: %s" % (src, e))
+                s.close()
+                continue
+            s.setblocking(False)
+            conns.append([s, time.monotonic()])
+    return conns
+
+
+def cmd_hold(addr, port, src, nsrc, per, drip, secs, ready):
+    conns = hold_connect(addr, port, source_addrs(src, nsrc), per)
     with open(ready, "w") as f:
-        f.write("%d\n" % len(socks))
+        f.write("%d\n" % len(conns))
+    # a length prefix promising more than follows: never a whole query
+    q = query("hold.test", 7)
+    payload = struct.pack("!H", len(q) + 1) + q
     poller = select.poll()
-    byfd = {}
-    for s in socks:
-        poller.register(s.fileno(), select.POLLIN)
-        byfd[s.fileno()] = s
-    closed = []
-    data = 0
-    end = connected + secs
-    while byfd and time.monotonic() < end:
-        left = end - time.monotonic()
-        for fd, _ in poller.poll(max(1, int(left * 1000))):
-            s = byfd.get(fd)
-            if s is None:
+    live = {}
+    for c in conns:
+        poller.register(c[0].fileno(), select.POLLIN)
+        live[c[0].fileno()] = c + [0, None]	# bytes sent, first byte at
+    refused, closed = 0, []
+    sent = 0
+    start = time.monotonic()
+    end = start + secs
+    next_drip = start
+    while live and time.monotonic() < end:
+        now = time.monotonic()
+        if drip > 0 and now >= next_drip:
+            for fd, c in list(live.items()):
+                if c[2] >= len(payload):
+                    continue
+                try:
+                    c[0].send(payload[c[2]:c[2] + 1])
+                except OSError:
+                    continue
+                if c[2] == 0:
+                    c[3] = time.monotonic()
+                c[2] += 1
+                sent += 1
+            next_drip = now + drip
+        wait = end - now
+        if drip > 0:
+            wait = min(wait, max(0.0, next_drip - now))
+        for fd, _ in poller.poll(max(1, int(wait * 1000))):
+            c = live.get(fd)
+            if c is None:
                 continue
             try:
-                got = s.recv(4096)
-            except ConnectionResetError:
+                got = c[0].recv(4096)
+            except (ConnectionResetError, BrokenPipeError):
                 got = b""
             except BlockingIOError:
                 continue
             if got:
-                data += 1
                 continue
-            closed.append(time.monotonic() - connected)
+            t = time.monotonic()
             poller.unregister(fd)
-            del byfd[fd]
-    for s in socks:
-        s.close()
+            del live[fd]
+            if t - c[1] < 0.5:
+                refused += 1
+            else:
+                closed.append(t - (c[3] if c[3] is not None else c[1]))
+    for c in conns:
+        c[0].close()
     closed.sort()
-    print("idle: closed=%d of %d first_s=%.2f last_s=%.2f data=%d" % (
-        len(closed), len(socks), closed[0] if closed else -1,
-        closed[-1] if closed else -1, data), flush=True)
+    print("hold: connected=%d kept=%d closed=%d first_s=%.2f last_s=%.2f "
+          "sent=%d" % (len(conns), len(conns) - refused, len(closed),
+                       closed[0] if closed else -1,
+                       closed[-1] if closed else -1, sent), flush=True)
+    return 0
+
+
+def cmd_unread(addr, port, src, nsrc, per, nbig, small, secs, ready):
+    conns = []
+    for j, a in enumerate(source_addrs(src, nsrc)):
+        for i in range(per):
+            s = socket.socket(family(addr), socket.SOCK_STREAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.settimeout(3)
+            try:
+                s.bind((a, 0))
+                s.connect((addr, port))
+                wire = b""
+                for k in range(nbig):
+                    q = query("big%d-%d-%d.test" % (j, i, k), k, 16)
+                    wire += struct.pack("!H", len(q)) + q
+                s.sendall(wire)
+            except OSError as e:
+                print("unread: connection from %s: %s" % (a, e))
+                s.close()
+                continue
+            s.setblocking(False)
+            conns.append(s)
+    time.sleep(1)
+    q = query("a.test", 1)
+    more = (struct.pack("!H", len(q)) + q) * (small // (len(q) + 2) + 1)
+    for s in conns:
+        try:
+            s.send(more[:small])
+        except OSError:
+            pass
+    with open(ready, "w") as f:
+        f.write("%d\n" % len(conns))
+    print("unread: connected=%d" % len(conns), flush=True)
+    time.sleep(secs)
+    for s in conns:
+        s.close()
     return 0
 
 
@@ -364,10 +450,14 @@ def main(argv):
     if cmd == "rss" and len(a) >= 3:
         return cmd_rss(int(a[0]) / 1000, float(a[1]),
                        [int(p) for p in a[2:]])
-    if cmd == "idle" and len(a) == 5:
-        return cmd_idle(a[0], int(a[1]), int(a[2]), float(a[3]), a[4])
     if cmd == "pipeline" and len(a) == 3:
         return cmd_pipeline(a[0], int(a[1]), int(a[2]))
+    if cmd == "unread" and len(a) == 9:
+        return cmd_unread(a[0], int(a[1]), a[2], int(a[3]), int(a[4]),
+                          int(a[5]), int(a[6]), float(a[7]), a[8])
+    if cmd == "hold" and len(a) == 8:
+        return cmd_hold(a[0], int(a[1]), a[2], int(a[3]), int(a[4]),
+                        int(a[5]) / 1000, float(a[6]), a[7])
     print("bad arguments; see the header of " + argv[0], file=sys.stderr)
     return 2
 

@@ -1,5 +1,6 @@
 # 500 idle TCP clients neither starve other clients nor stay forever: while
-# they are held, a UDP query, a TCP query and a new connection with 20
+# they are held (50 from each of 10 addresses, under the limit of 64 per
+# address), a UDP query, a TCP query and a new connection with 20
 # pipelined queries are each answered within 1 s; the daemon closes the idle
 # connections after its 10 s idle timeout (all 500 within 15 s, none before
 # 8 s), and its descriptors go back to where they were.  The frontend's RSS
@@ -8,6 +9,7 @@
 
 LOADGEN=$RT_DIR/loadgen.py
 NIDLE=500
+NSRC=10			# source addresses 127.0.1.1 to 127.0.1.10
 
 # fd_count PID: descriptors PID has open.
 fd_count() {
@@ -60,8 +62,9 @@ log "frontend $fe: $fd0 descriptors, $rss0 kB before;" \
     "limit $(sed -n 's/^Max open files *\([0-9]*\).*/\1/p' "/proc/$fe/limits")"
 
 # Not through nsx: $! must be the PID of what runs.
-ip netns exec "$NS" timeout 40 "$PY" "$LOADGEN" idle 127.0.0.1 53 "$NIDLE" \
-    15 "$T/idle.ready" >"$T/idle.out" 2>&1 </dev/null &
+ip netns exec "$NS" timeout 40 "$PY" "$LOADGEN" hold 127.0.0.1 53 \
+    127.0.1.1 "$NSRC" $((NIDLE / NSRC)) 0 15 "$T/idle.ready" \
+    >"$T/idle.out" 2>&1 </dev/null &
 idle=$!
 RT_PIDS+=("$idle")
 for i in $(seq 1 100); do
@@ -95,10 +98,12 @@ checks_ms=$(ms_since "$held_since")
 # loadgen.py gives up 15 s after the connections were made.
 wait "$idle"
 cat "$T/idle.out"
-closed=$(sed -n 's/.*closed=\([0-9]*\) of.*/\1/p' "$T/idle.out")
+kept=$(sed -n 's/.* kept=\([0-9]*\) .*/\1/p' "$T/idle.out")
+closed=$(sed -n 's/.* closed=\([0-9]*\) .*/\1/p' "$T/idle.out")
 first=$(sed -n 's/.*first_s=\([0-9.-]*\).*/\1/p' "$T/idle.out")
 last=$(sed -n 's/.*last_s=\([0-9.-]*\).*/\1/p' "$T/idle.out")
-[ -n "$closed" ] || fail "no summary from the idle clients"
+[ -n "$closed" ] && [ -n "$kept" ] || fail "no summary from the idle clients"
+[ "$kept" -eq "$NIDLE" ] || fail "only $kept of $NIDLE idle connections kept"
 [ "$closed" -eq "$NIDLE" ] ||
     fail "only $closed of $NIDLE idle connections closed within 15 s"
 awk -v f="$first" 'BEGIN { exit !(f >= 8) }' ||

@@ -33,12 +33,11 @@
 #include "dns.h"
 #include "siphash.h"
 
-#define CACHE_KEYMAX	(DNS_MAXNAME + 5)	/* name, type, class, bits */
-#define CACHE_KEY_DO	0x01
-#define CACHE_KEY_CD	0x02
+/* what keeps apart answers that may differ: DNS_KEY_UPSTREAM but AD */
+#define CACHE_KEY_BITS	(DNS_KEY_DO | DNS_KEY_CD | DNS_KEY_RD)
 
 struct cache_key {
-	uint8_t		 b[CACHE_KEYMAX];
+	uint8_t		 b[DNS_KEY_MAX];
 	uint16_t	 len;
 	uint64_t	 hash;
 };
@@ -90,40 +89,22 @@ static int	 answer_fits(const struct dns_query *, const uint8_t *, size_t);
  * Keys and the table.
  */
 
-/* Labels are lower-cased byte by byte; length bytes are left alone. */
+/*
+ * The AD bit of a query only asks whether the client understands AD in
+ * the answer (RFC 6840 section 5.7); it is left out so that it does not
+ * split the cache. RD is in: an RD=0 query is forwarded with RD=0, and
+ * its answer (a referral, or nothing) must never serve RD=1 clients,
+ * nor an RD=1 answer an RD=0 client.
+ */
 static int
 key_make(const struct cache *c, const struct dns_query *q,
     struct cache_key *k)
 {
-	const struct dns_question	*qq = &q->q;
-	size_t				 i, end;
-	uint8_t				 ch, bits;
+	size_t	 len;
 
-	if (qq->qname_len == 0 || qq->qname_len > DNS_MAXNAME)
+	if ((len = dns_query_key(q, CACHE_KEY_BITS, k->b)) == 0)
 		return -1;
-	for (i = 0; i < qq->qname_len; i = end) {
-		end = i + 1 + qq->qname[i];
-		if (end > qq->qname_len)
-			return -1;
-		k->b[i] = qq->qname[i];
-		for (i++; i < end; i++) {
-			ch = qq->qname[i];
-			if (ch >= 'A' && ch <= 'Z')
-				ch = (uint8_t)(ch - 'A' + 'a');
-			k->b[i] = ch;
-		}
-	}
-	bits = 0;
-	if (q->edns_do)
-		bits |= CACHE_KEY_DO;
-	if (q->flags & DNS_FLAG_CD)
-		bits |= CACHE_KEY_CD;
-	k->b[i++] = (uint8_t)(qq->qtype >> 8);
-	k->b[i++] = (uint8_t)qq->qtype;
-	k->b[i++] = (uint8_t)(qq->qclass >> 8);
-	k->b[i++] = (uint8_t)qq->qclass;
-	k->b[i++] = bits;
-	k->len = (uint16_t)i;
+	k->len = (uint16_t)len;
 	k->hash = siphash24(c->secret, k->b, k->len);
 	return 0;
 }

@@ -35,6 +35,7 @@
 #define DNS_OPT_DO		0x8000
 #define DNS_OPTION_HDRLEN	4
 #define DNS_OPCODE_BITS		0x7800
+#define DNS_MAXHOPS		(DNS_MAXNAME / 2)	/* pointers per name */
 
 /* The writing twin of struct wire: a bounded output with a sticky error. */
 struct wbuf {
@@ -65,6 +66,13 @@ enum section {
 	SECTION_AUTHORITY,
 	SECTION_ADDITIONAL,
 	SECTION_END
+};
+
+/* What RDATA holds, for whoever moves it. */
+enum rdata_kind {
+	RDATA_NAMES,		/* names clients may decompress */
+	RDATA_NAMELESS,		/* no domain name at all */
+	RDATA_OPAQUE		/* anything else: not known to us */
 };
 
 /* One resource record, as offsets into the message that holds it. */
@@ -120,9 +128,11 @@ static int	 read_question(struct wire *, struct dns_question *);
 static int	 query_opt(struct wire *, struct dns_query *);
 static enum dns_verdict reject(int *, int);
 static int	 ascii_lower(int);
-static int	 name_reaches(struct wire *, size_t);
-static int	 rdata_names(uint16_t, size_t *, int *);
-static int	 rr_reaches(const uint8_t *, size_t, uint16_t, size_t, uint16_t,
+static int	 name_backward(const uint8_t *, size_t, size_t, size_t,
+		    size_t, size_t *);
+static enum rdata_kind rdata_names(const uint8_t *, const struct rr *,
+		    size_t *, int *);
+static int	 rr_names_backward(const uint8_t *, size_t, const struct rr *,
 		    size_t);
 static int	 rr_read(struct wire *, struct rr *);
 static int	 msg_walk_init(struct msg_walk *, const uint8_t *, size_t,
@@ -133,7 +143,7 @@ static uint32_t	 ttl_value(uint32_t);
 static uint32_t	 ttl_min(uint32_t, uint32_t);
 static int	 soa_minimum(const uint8_t *, const struct rr *, uint32_t *);
 static int	 ttl_rewrite(uint8_t *, size_t, uint32_t, uint32_t, uint32_t);
-static int	 answer_rr(const uint8_t *, const struct rr *,
+static int	 answer_rr(const uint8_t *, size_t, const struct rr *,
 		    struct answer_layout *);
 static int	 answer_walk(const uint8_t *, size_t, const struct dns_query *,
 		    struct answer_layout *);
@@ -141,7 +151,8 @@ static uint16_t	 client_flags(const struct dns_query *, uint16_t);
 static void	 put_client_opt(struct wbuf *, const struct dns_query *,
 		    const uint8_t *, const struct answer_layout *, int);
 static void	 answer_full(struct wbuf *, const uint8_t *, size_t,
-		    const struct dns_query *, const struct answer_layout *);
+		    const struct dns_query *, const struct answer_layout *,
+		    int);
 static void	 answer_truncated(struct wbuf *, const struct dns_query *,
 		    const struct answer_layout *);
 static void	 text_add(struct text *, const char *);
@@ -591,6 +602,40 @@ dns_question_equal(const struct dns_question *a, const struct dns_question *b)
 }
 
 size_t
+dns_query_key(const struct dns_query *q, unsigned int bits, uint8_t *out)
+{
+	const struct dns_question	*qq = &q->q;
+	size_t				 i, end;
+	uint8_t				 have = 0;
+
+	if (qq->qname_len == 0 || qq->qname_len > DNS_MAXNAME)
+		return 0;
+	/* labels lower-cased byte by byte; length bytes left alone */
+	for (i = 0; i < qq->qname_len; i = end) {
+		end = i + 1 + qq->qname[i];
+		if (end > qq->qname_len)
+			return 0;
+		out[i] = qq->qname[i];
+		for (i++; i < end; i++)
+			out[i] = (uint8_t)ascii_lower(qq->qname[i]);
+	}
+	if (q->edns_do)
+		have |= DNS_KEY_DO;
+	if (q->flags & DNS_FLAG_CD)
+		have |= DNS_KEY_CD;
+	if (q->flags & DNS_FLAG_RD)
+		have |= DNS_KEY_RD;
+	if (q->flags & DNS_FLAG_AD)
+		have |= DNS_KEY_AD;
+	out[i++] = (uint8_t)(qq->qtype >> 8);
+	out[i++] = (uint8_t)qq->qtype;
+	out[i++] = (uint8_t)(qq->qclass >> 8);
+	out[i++] = (uint8_t)qq->qclass;
+	out[i++] = (uint8_t)(have & bits);
+	return i;
+}
+
+size_t
 dns_error_answer(const struct dns_query *q, int rcode, uint8_t *out,
     size_t outlen)
 {
@@ -692,85 +737,169 @@ dns_answer_peek(const uint8_t *buf, size_t len, uint16_t *id,
 }
 
 /*
- * Whether the name at the cursor holds a pointer to limit or beyond.
- * A name that cannot be walked counts as one that does: the caller only
- * asks when it must be sure.
+ * Whether the name at pos decodes from bytes before limit only, pointer
+ * by pointer: every pointer aims at a place before the label sequence
+ * it ends and before limit, and the labels found there end before both
+ * too (so a chain only goes back, and cannot loop), at most DNS_MAXHOPS
+ * pointers. The labels at pos must end before first_end; *after, when
+ * not NULL, is where the name ends there. wire_skip_name() checks the
+ * first pointer only: a chain through bytes it never looked at could
+ * still lead forward, to bytes that move or change when the OPT record
+ * goes or is rewritten. 0 ok, -1 not so.
  */
 static int
-name_reaches(struct wire *w, size_t limit)
+name_backward(const uint8_t *buf, size_t len, size_t pos, size_t first_end,
+    size_t limit, size_t *after)
 {
-	size_t	 target;
+	size_t	 seg, end, namelen, target;
+	int	 hops;
 	uint8_t	 c;
 
-	for (;;) {
-		c = wire_u8(w);
-		if (!wire_ok(w))
-			return 1;
+	seg = pos;
+	end = first_end < len ? first_end : len;
+	namelen = 0;
+	for (hops = 0;;) {
+		if (pos >= end)
+			return -1;
+		c = buf[pos];
 		if ((c & DNS_PTR_BITS) == DNS_PTR_BITS) {
-			target = (size_t)(c & ~DNS_PTR_BITS) << 8;
-			target |= wire_u8(w);
-			return !wire_ok(w) || target >= limit;
+			if (end - pos < 2)
+				return -1;
+			target = (size_t)(c & ~DNS_PTR_BITS) << 8 |
+			    buf[pos + 1];
+			if (hops == 0 && after != NULL)
+				*after = pos + 2;
+			if (target < DNS_HDRLEN || target >= seg ||
+			    target >= limit || ++hops > DNS_MAXHOPS)
+				return -1;
+			/* and what it points at ends before it, and limit */
+			end = seg < limit ? seg : limit;
+			seg = pos = target;
+			continue;
 		}
-		if (c > DNS_MAXLABEL)
-			return 1;
+		namelen += (size_t)c + 1;
+		if (c > DNS_MAXLABEL || namelen > DNS_MAXNAME)
+			return -1;
 		if (c == 0)
-			return 0;
-		wire_skip(w, c);
+			break;
+		pos += (size_t)c + 1;
 	}
+	if (hops == 0 && after != NULL)
+		*after = pos + 1;
+	return 0;
 }
 
 /*
- * Where the compressible names sit in RDATA of the types whose names
- * servers do compress (RFC 3597 section 4 and common practice).
+ * Where the names sit in RDATA of the types whose names a client may
+ * decompress: those of RFC 1035 and those RFC 3597 section 4 says
+ * receivers should decompress. *pos is the first name, *count how many
+ * follow one another from there. Types known to carry no name at all
+ * are RDATA_NAMELESS; the rest, RDATA_OPAQUE, may hold names or not.
  */
-static int
-rdata_names(uint16_t type, size_t *skip, int *count)
+static enum rdata_kind
+rdata_names(const uint8_t *buf, const struct rr *rr, size_t *pos, int *count)
 {
-	*skip = 0;
+	size_t	 skip = 0;
+	int	 i;
+
 	*count = 1;
-	switch (type) {
+	switch (rr->type) {
 	case 2:		/* NS */
+	case 3:		/* MD */
+	case 4:		/* MF */
 	case 5:		/* CNAME */
+	case 7:		/* MB */
+	case 8:		/* MG */
+	case 9:		/* MR */
 	case 12:	/* PTR */
+	case 30:	/* NXT */
 	case 39:	/* DNAME */
-		return 1;
+		break;
 	case DNS_TYPE_SOA:
+	case 14:	/* MINFO */
+	case 17:	/* RP */
 		*count = 2;
-		return 1;
+		break;
 	case 15:	/* MX */
-		*skip = 2;
-		return 1;
+	case 18:	/* AFSDB */
+	case 21:	/* RT */
+	case 36:	/* KX */
+		skip = 2;
+		break;
+	case 26:	/* PX */
+		skip = 2;
+		*count = 2;
+		break;
 	case 33:	/* SRV */
-		*skip = 6;
-		return 1;
+		skip = 6;
+		break;
+	case 24:	/* SIG */
+		skip = 18;
+		break;
+	case 35:	/* NAPTR: order, preference, three strings */
+		skip = 4;
+		for (i = 0; i < 3 && skip < rr->rdlen; i++)
+			skip += 1 + (size_t)buf[rr->rdata + skip];
+		break;
+	case 1:		/* A */
+	case 10:	/* NULL */
+	case 11:	/* WKS */
+	case 13:	/* HINFO */
+	case 16:	/* TXT */
+	case 19:	/* X25 */
+	case 20:	/* ISDN */
+	case 27:	/* GPOS */
+	case 28:	/* AAAA */
+	case 29:	/* LOC */
+	case DNS_TYPE_OPT:
+	case 43:	/* DS */
+	case 44:	/* SSHFP */
+	case 48:	/* DNSKEY */
+	case 49:	/* DHCID */
+	case 50:	/* NSEC3 */
+	case 51:	/* NSEC3PARAM */
+	case 52:	/* TLSA */
+	case 53:	/* SMIMEA */
+	case 59:	/* CDS */
+	case 60:	/* CDNSKEY */
+	case 61:	/* OPENPGPKEY */
+	case 62:	/* CSYNC */
+	case 63:	/* ZONEMD */
+	case 99:	/* SPF */
+	case 108:	/* EUI48 */
+	case 109:	/* EUI64 */
+	case 256:	/* URI */
+	case 257:	/* CAA */
+		return RDATA_NAMELESS;
 	default:
-		return 0;
+		return RDATA_OPAQUE;
 	}
+	/* past the RDATA, name_backward() fails */
+	*pos = rr->rdata + skip;
+	return RDATA_NAMES;
 }
 
 /*
- * Whether the record at [start, rdata + rdlen) names anything at or past
- * limit, so that moving bytes from limit on would break its pointers.
+ * Whether every name of the record we can see (its owner, the RDATA
+ * names of rdata_names()) decodes backwards from bytes before limit.
  */
 static int
-rr_reaches(const uint8_t *buf, size_t start, uint16_t type, size_t rdata,
-    uint16_t rdlen, size_t limit)
+rr_names_backward(const uint8_t *buf, size_t len, const struct rr *rr,
+    size_t limit)
 {
-	struct wire	 w;
-	size_t		 skip;
-	int		 count;
+	size_t	 pos, end;
+	int	 count;
 
-	wire_init(&w, buf, rdata);
-	wire_skip(&w, start);
-	if (name_reaches(&w, limit))
-		return 1;
-	if (!rdata_names(type, &skip, &count))
+	/* the owner ends where TYPE and CLASS begin */
+	if (name_backward(buf, len, rr->start, rr->ttl_at - 4, limit,
+	    NULL) == -1)
+		return -1;
+	if (rdata_names(buf, rr, &pos, &count) != RDATA_NAMES)
 		return 0;
-	wire_init(&w, buf, rdata + rdlen);
-	wire_skip(&w, rdata + skip);
+	end = rr->rdata + rr->rdlen;
 	while (count-- > 0)
-		if (name_reaches(&w, limit))
-			return 1;
+		if (name_backward(buf, len, pos, end, limit, &pos) == -1)
+			return -1;
 	return 0;
 }
 
@@ -851,12 +980,26 @@ msg_check(const uint8_t *buf, size_t len)
 	return more;
 }
 
+/*
+ * Records behind the OPT move when it goes or is rewritten: their names
+ * may decode from bytes before it only, and a record whose names we
+ * cannot see (RDATA_OPAQUE) may not move at all. No name anywhere may
+ * lead forward, to moved bytes; names hidden in opaque RDATA are never
+ * decompressed by clients (RFC 3597 section 4). The OPT is last in
+ * every answer seen in practice, so refusing the rest costs nothing.
+ */
 static int
-answer_rr(const uint8_t *buf, const struct rr *rr, struct answer_layout *lay)
+answer_rr(const uint8_t *buf, size_t len, const struct rr *rr,
+    struct answer_layout *lay)
 {
-	/* records behind the OPT move when it goes; their pointers must not */
-	if (lay->has_opt && rr_reaches(buf, rr->start, rr->type, rr->rdata,
-	    rr->rdlen, lay->opt_start))
+	size_t	 pos;
+	int	 count;
+
+	if (lay->has_opt && rdata_names(buf, rr, &pos, &count) ==
+	    RDATA_OPAQUE)
+		return -1;
+	if (rr_names_backward(buf, len, rr, lay->has_opt ? lay->opt_start :
+	    SIZE_MAX) == -1)
 		return -1;
 	if (rr->type != DNS_TYPE_OPT)
 		return 0;
@@ -896,7 +1039,7 @@ answer_walk(const uint8_t *ans, size_t anslen, const struct dns_query *q,
 	lay->arcount = m.count[SECTION_ADDITIONAL];
 	lay->records = m.records;
 	while ((more = msg_walk_next(&m, &rr)) == 1)
-		if (answer_rr(ans, &rr, lay) == -1)
+		if (answer_rr(ans, anslen, &rr, lay) == -1)
 			return -1;
 	return more;
 }
@@ -930,16 +1073,17 @@ put_client_opt(struct wbuf *b, const struct dns_query *q, const uint8_t *ans,
 	wbuf_patch_len(b, at);
 }
 
+/* The whole answer for q, with our OPT record when with_opt is set. */
 static void
 answer_full(struct wbuf *b, const uint8_t *ans, size_t anslen,
-    const struct dns_query *q, const struct answer_layout *lay)
+    const struct dns_query *q, const struct answer_layout *lay, int with_opt)
 {
 	size_t	 arcount;
 
 	arcount = lay->arcount;
 	if (lay->has_opt)
 		arcount--;
-	if (q->edns)
+	if (with_opt)
 		arcount++;
 	if (arcount > UINT16_MAX) {
 		b->err = 1;
@@ -954,7 +1098,7 @@ answer_full(struct wbuf *b, const uint8_t *ans, size_t anslen,
 		wbuf_bytes(b, ans + lay->opt_end, anslen - lay->opt_end);
 	} else
 		wbuf_bytes(b, ans + lay->records, anslen - lay->records);
-	if (q->edns)
+	if (with_opt)
 		put_client_opt(b, q, ans, lay, 1);
 }
 
@@ -986,9 +1130,22 @@ dns_client_answer(const uint8_t *ans, size_t anslen,
 	if (cap > DNS_MAXMSG)
 		cap = DNS_MAXMSG;
 	wbuf_init(&b, out, cap);
-	answer_full(&b, ans, anslen, q, &lay);
+	answer_full(&b, ans, anslen, q, &lay, q->edns);
 	if (!b.err)
 		return b.len;
+	/*
+	 * Only an answer without OPT can outgrow a TCP message when ours is
+	 * added (ours is never longer than the upstream's). Nothing larger
+	 * can be sent and TC=1 over TCP gets the client nowhere: the whole
+	 * answer without our OPT serves it better (RFC 6891 wants one, but
+	 * a client that cannot get the data at all is worse off).
+	 */
+	if (q->edns && !lay.has_opt && maxlen >= DNS_MAXMSG) {
+		wbuf_init(&b, out, cap);
+		answer_full(&b, ans, anslen, q, &lay, 0);
+		if (!b.err)
+			return b.len;
+	}
 	wbuf_init(&b, out, outlen);
 	answer_truncated(&b, q, &lay);
 	return b.err ? 0 : b.len;

@@ -48,15 +48,24 @@
 #include "dnstlsd.h"
 #include "log.h"
 #include "ratelimit.h"
+#include "siphash.h"
 
-#define MAX_INFLIGHT		16384	/* queries waiting for the resolver */
+#define MAX_INFLIGHT		16384	/* client queries waiting for answers */
+/* no client address may hold more, and none more than half of what is free */
+#define INFLIGHT_SHARE_MAX	(MAX_INFLIGHT / 16)
+#define COALESCE_BUCKETS	MAX_INFLIGHT	/* a power of two */
 #define MAX_TCP_CLIENTS		1024
+#define TCP_CLIENT_CONNS	(MAX_TCP_CLIENTS / 16)	/* per client address */
 #define TCP_CLIENT_INFLIGHT	64	/* pipelined queries per connection */
 #define QUERY_MAX		4096	/* a larger message is no query */
 #define TCP_IDLE_SEC		10
+#define TCP_MESSAGE_SEC		3	/* for a message begun to be whole */
 /* per client: one message being read, and answers it does not read */
 #define TCP_INPUT_MAX		(2 * (2 + QUERY_MAX))
-#define TCP_OUTPUT_MAX		(64 * 1024)
+#define TCP_OUTPUT_PAUSE	16384	/* no query is read past this */
+#define TCP_OUTPUT_MAX		(TCP_OUTPUT_PAUSE + 2 + DNS_MAXMSG)
+/* unsent bytes the kernel takes per client, past what is in flight */
+#define TCP_KERNEL_UNSENT	16384
 #define UDP_BATCH		32	/* datagrams read per recvmmsg() */
 #define UDP_ROUNDS		4	/* recvmmsg() calls per wakeup */
 #define ACCEPT_BATCH		16
@@ -67,12 +76,29 @@
 
 struct frontend;
 struct tcp_client;
+struct fquery;
 
 enum transport { TRANSPORT_UDP, TRANSPORT_TCP };
 
+/*
+ * One question asked of the resolver on behalf of every client query
+ * that waits for it: identical questions in flight are asked once.
+ */
+struct upquery {
+	uint32_t		 id;		/* sequence << 16 | slot */
+	uint32_t		 bucket;	/* in the coalescing table */
+	struct upquery		*chain;
+	TAILQ_HEAD(, fquery)	 waiters;
+	uint16_t		 keylen;
+	uint8_t			 key[DNS_KEY_MAX];
+};
+
+/* One client's query, waiting for its upquery's answer. */
 struct fquery {
-	uint32_t		 id;
 	struct frontend		*fe;
+	struct upquery		*up;		/* NULL once being answered */
+	TAILQ_ENTRY(fquery)	 up_entry;
+	uint32_t		 share;		/* its client's in flight */
 	enum transport		 transport;
 	int			 udp_fd;
 	struct sockaddr_storage	 from;
@@ -83,14 +109,22 @@ struct fquery {
 	struct event		 timeout;
 };
 
+TAILQ_HEAD(fquery_list, fquery);
+
 struct tcp_client {
 	struct frontend		*fe;
 	struct sockaddr_storage	 peer;
 	socklen_t		 peerlen;
+	uint32_t		 share;		/* its address's connections */
 	struct bufferevent	*bev;
 	TAILQ_HEAD(, fquery)	 queries;
 	int			 nqueries;
-	int			 eof;		/* client finished sending */
+	int			 closing;	/* answer, then close */
+	int			 peer_done;	/* the client sent its last */
+	int			 quiet;		/* on fe->quiet */
+	TAILQ_ENTRY(tcp_client)	 quiet_entry;
+	struct event		 deadline;	/* for the message begun */
+	struct event		 wake;		/* read what is buffered */
 };
 
 struct listener {
@@ -102,10 +136,12 @@ struct listener {
 
 struct frontend_stats {
 	uint64_t	 queries_udp, queries_tcp;
-	uint64_t	 rejected, dropped, overload;
+	uint64_t	 rejected, dropped, overload, overload_client;
 	uint64_t	 servfail, bad_answers, timeouts;
+	uint64_t	 coalesced;
 	uint64_t	 rcode[16];
-	uint64_t	 tcp_refused;
+	uint64_t	 tcp_refused, tcp_over_share, tcp_displaced;
+	uint64_t	 tcp_slow, tcp_unread;
 	uint64_t	 ratelimited;
 };
 
@@ -135,10 +171,16 @@ struct frontend {
 	struct event		*resolver_rev, *resolver_wev, *parent_ev;
 	struct listener		 udp[CONF_MAX_LISTEN], tcp[CONF_MAX_LISTEN];
 	int			 nudp, ntcp;
-	struct fquery		*slot[MAX_INFLIGHT];
+	struct upquery		*slot[MAX_INFLIGHT];
 	uint32_t		 free_slot[MAX_INFLIGHT];
 	uint32_t		 nfree;
 	uint32_t		 seq;
+	struct upquery		*coalesce[COALESCE_BUCKETS];
+	uint8_t			 secret[SIPHASH_KEYLEN];
+	uint32_t		 nwaiting;	/* client queries in flight */
+	struct client_count	*inflight;	/* the same, per client */
+	struct client_count	*conns;		/* TCP clients per address */
+	TAILQ_HEAD(, tcp_client) quiet;		/* quiet longest first */
 	int			 nclients;
 	struct frontend_stats	 stats;
 	struct frontend_stats	 logged;	/* as of the last summary */
@@ -167,56 +209,155 @@ static const struct imsg_rule resolver_rules[] = {
 	{ IMSG_SERVFAIL, 0, 0, 0 },
 };
 
+static void	 fquery_timeout(evutil_socket_t, short, void *);
 static void	 tcp_client_free(struct tcp_client *);
 static void	 tcp_client_resume(struct tcp_client *);
+static int	 tcp_send(struct tcp_client *, const uint8_t *, size_t);
 
 #define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* --- the query table: ids are slot numbers plus a sequence number --- */
+/*
+ * --- questions in flight: ids are slot numbers plus a sequence number,
+ * and a keyed hash of dns_query_key() finds a question already asked ---
+ */
 
-static struct fquery *
-fquery_new(struct frontend *fe)
+static uint32_t
+coalesce_bucket(const struct frontend *fe, const uint8_t *key, size_t keylen)
 {
-	struct fquery	*fq;
+	return (uint32_t)siphash24(fe->secret, key, keylen) &
+	    (COALESCE_BUCKETS - 1);
+}
+
+static struct upquery *
+upquery_find(struct frontend *fe, const uint8_t *key, size_t keylen,
+    uint32_t bucket)
+{
+	struct upquery	*u;
+
+	for (u = fe->coalesce[bucket]; u != NULL; u = u->chain)
+		if (u->keylen == keylen && memcmp(u->key, key, keylen) == 0)
+			return u;
+	return NULL;
+}
+
+static struct upquery *
+upquery_new(struct frontend *fe, const uint8_t *key, size_t keylen,
+    uint32_t bucket)
+{
+	struct upquery	*u;
 	uint32_t	 slot;
 
-	if (fe->nfree == 0)
+	if (fe->nfree == 0 || keylen > sizeof(u->key))
 		return NULL;
-	if ((fq = calloc(1, sizeof(*fq))) == NULL)
+	if ((u = calloc(1, sizeof(*u))) == NULL)
 		return NULL;
 	slot = fe->free_slot[--fe->nfree];
 	fe->seq++;
-	fq->id = (fe->seq << 16) | slot;
-	fq->fe = fe;
-	fq->udp_fd = -1;
-	fe->slot[slot] = fq;
-	return fq;
+	u->id = (fe->seq << 16) | slot;
+	TAILQ_INIT(&u->waiters);
+	u->keylen = (uint16_t)keylen;
+	memcpy(u->key, key, keylen);
+	u->bucket = bucket;
+	u->chain = fe->coalesce[bucket];
+	fe->coalesce[bucket] = u;
+	fe->slot[slot] = u;
+	return u;
 }
 
-static struct fquery *
-fquery_find(struct frontend *fe, uint32_t id)
+static struct upquery *
+upquery_by_id(struct frontend *fe, uint32_t id)
 {
 	uint32_t	 slot = id & 0xffff;
-	struct fquery	*fq;
+	struct upquery	*u;
 
 	if (slot >= MAX_INFLIGHT)
 		return NULL;
-	fq = fe->slot[slot];
-	if (fq == NULL || fq->id != id)
+	u = fe->slot[slot];
+	if (u == NULL || u->id != id)
 		return NULL;
+	return u;
+}
+
+/* an answer still on its way for it is dropped on arrival */
+static void
+upquery_free(struct frontend *fe, struct upquery *u)
+{
+	struct upquery	**link;
+	uint32_t	 slot = u->id & 0xffff;
+
+	for (link = &fe->coalesce[u->bucket]; *link != u;
+	    link = &(*link)->chain)
+		continue;
+	*link = u->chain;
+	fe->slot[slot] = NULL;
+	fe->free_slot[fe->nfree++] = slot;
+	free(u);
+}
+
+/* --- client queries in flight, and each client's share of them --- */
+
+/*
+ * Each client address may hold at most INFLIGHT_SHARE_MAX queries in
+ * flight, and never more than half the room still free: one client
+ * alone stops at a sixteenth of the table, k of them together at
+ * k / (k + 2) of it, and the rest always stays open to others.
+ */
+static struct fquery *
+fquery_new(struct frontend *fe, const struct dns_query *q,
+    enum transport transport, const struct sockaddr_storage *from,
+    socklen_t fromlen)
+{
+	struct client_key	 key;
+	struct fquery		*fq;
+	uint32_t		 room, limit, share;
+
+	if (fe->nwaiting >= MAX_INFLIGHT) {
+		fe->stats.overload++;
+		return NULL;
+	}
+	room = MAX_INFLIGHT - fe->nwaiting;
+	limit = (room + 1) / 2;
+	if (limit > INFLIGHT_SHARE_MAX)
+		limit = INFLIGHT_SHARE_MAX;
+	key = client_key((const struct sockaddr *)from, fromlen);
+	share = client_count_take(fe->inflight, &key, limit);
+	if (share == CLIENT_COUNT_NONE) {
+		fe->stats.overload_client++;
+		return NULL;
+	}
+	if ((fq = calloc(1, sizeof(*fq))) == NULL) {
+		client_count_put(fe->inflight, share);
+		fe->stats.overload++;
+		return NULL;
+	}
+	fe->nwaiting++;
+	fq->fe = fe;
+	fq->share = share;
+	fq->transport = transport;
+	fq->udp_fd = -1;
+	fq->from = *from;
+	fq->fromlen = fromlen;
+	fq->q = *q;
+	evtimer_assign(&fq->timeout, fe->base, fquery_timeout, fq);
 	return fq;
 }
 
+/* a timed-out waiter leaves the others waiting */
 static void
 fquery_free(struct fquery *fq)
 {
 	struct frontend		*fe = fq->fe;
 	struct tcp_client	*tc = fq->tc;
-	uint32_t		 slot = fq->id & 0xffff;
+	struct upquery		*u = fq->up;
 
 	event_del(&fq->timeout);
-	fe->slot[slot] = NULL;
-	fe->free_slot[fe->nfree++] = slot;
+	if (u != NULL) {
+		TAILQ_REMOVE(&u->waiters, fq, up_entry);
+		if (TAILQ_EMPTY(&u->waiters))
+			upquery_free(fe, u);
+	}
+	client_count_put(fe->inflight, fq->share);
+	fe->nwaiting--;
 	if (tc != NULL) {
 		TAILQ_REMOVE(&tc->queries, fq, tc_entry);
 		tc->nqueries--;
@@ -224,6 +365,40 @@ fquery_free(struct fquery *fq)
 	free(fq);
 	if (tc != NULL)
 		tcp_client_resume(tc);
+}
+
+/*
+ * Join the question already asked, or ask it: the one upstream query
+ * carries the first client's letter case, which dns_client_answer()
+ * puts right for every other. buf is scratch for the query. 0, or -1
+ * when the resolver cannot be told.
+ */
+static int
+fquery_ask(struct frontend *fe, struct fquery *fq, uint8_t *buf)
+{
+	struct upquery	*u;
+	uint8_t		 key[DNS_KEY_MAX];
+	size_t		 keylen, qlen;
+	uint32_t	 bucket;
+
+	if ((keylen = dns_query_key(&fq->q, DNS_KEY_UPSTREAM, key)) == 0)
+		return -1;
+	bucket = coalesce_bucket(fe, key, keylen);
+	if ((u = upquery_find(fe, key, keylen, bucket)) != NULL) {
+		fe->stats.coalesced++;
+	} else {
+		if ((u = upquery_new(fe, key, keylen, bucket)) == NULL)
+			return -1;
+		qlen = dns_build_query(&fq->q, 0, 0, buf, DNS_MAXMSG);
+		if (qlen == 0 || imsg_compose(&fe->resolver, IMSG_QUERY, u->id,
+		    -1, buf, qlen) == -1) {
+			upquery_free(fe, u);
+			return -1;
+		}
+	}
+	fq->up = u;
+	TAILQ_INSERT_TAIL(&u->waiters, fq, up_entry);
+	return 0;
 }
 
 /* the coarse clock is enough for TTLs and token buckets, and cheaper */
@@ -320,27 +495,6 @@ udp_send(struct frontend *fe, int fd, const struct sockaddr_storage *to,
 	o->n++;
 }
 
-static void
-tcp_send(struct tcp_client *tc, const uint8_t *msg, size_t len)
-{
-	struct evbuffer	*out = bufferevent_get_output(tc->bev);
-	uint8_t		 prefix[2];
-
-	/* a client that does not read its answers holds no more memory */
-	if (evbuffer_get_length(out) > TCP_OUTPUT_MAX) {
-		tc->fe->stats.tcp_refused++;
-		tc->eof = 1;
-		bufferevent_disable(tc->bev, EV_READ);
-		return;
-	}
-
-	prefix[0] = (uint8_t)(len >> 8);
-	prefix[1] = (uint8_t)len;
-	if (evbuffer_add(out, prefix, 2) == -1 ||
-	    evbuffer_add(out, msg, len) == -1)
-		log_warnx("%s: out of memory", __func__);
-}
-
 /* deliver an answer already fitted to the query's transport */
 static void
 fquery_reply(struct fquery *fq, const uint8_t *msg, size_t len)
@@ -350,7 +504,7 @@ fquery_reply(struct fquery *fq, const uint8_t *msg, size_t len)
 		udp_send(fq->fe, fq->udp_fd, &fq->from, fq->fromlen, msg,
 		    len);
 	else if (fq->tc != NULL)
-		tcp_send(fq->tc, msg, len);
+		(void)tcp_send(fq->tc, msg, len);
 	fquery_free(fq);
 }
 
@@ -375,8 +529,10 @@ fquery_servfail(struct fquery *fq)
 	fquery_reply(fq, fe->out, len);
 }
 
+/* the upstream's answer fitted to one waiter; *stored once it is cached */
 static void
-fquery_answer(struct fquery *fq, const uint8_t *ans, size_t anslen)
+fquery_answer(struct fquery *fq, const uint8_t *ans, size_t anslen,
+    int *stored)
 {
 	struct frontend	*fe = fq->fe;
 	size_t		 maxlen, len;
@@ -391,9 +547,39 @@ fquery_answer(struct fquery *fq, const uint8_t *ans, size_t anslen)
 		return;
 	}
 	/* only an answer that proved valid for its question is kept */
-	if (fe->cache != NULL)
+	if (fe->cache != NULL && !*stored) {
 		cache_store(fe->cache, &fq->q, ans, anslen, now_ms() / 1000);
+		*stored = 1;
+	}
 	fquery_reply(fq, fe->out, len);
+}
+
+/*
+ * The resolver's answer (or SERVFAIL when ans is NULL) for every client
+ * waiting: the upquery goes first, so that answering, which may free
+ * TCP clients and so other waiters' links, never walks a freed list,
+ * and no query joins a question already answered.
+ */
+static void
+upquery_done(struct frontend *fe, struct upquery *u, const uint8_t *ans,
+    size_t anslen)
+{
+	struct fquery_list	 waiters;
+	struct fquery		*fq;
+	int			 stored = 0;
+
+	TAILQ_INIT(&waiters);
+	TAILQ_CONCAT(&waiters, &u->waiters, up_entry);
+	TAILQ_FOREACH(fq, &waiters, up_entry)
+		fq->up = NULL;
+	upquery_free(fe, u);
+	while ((fq = TAILQ_FIRST(&waiters)) != NULL) {
+		TAILQ_REMOVE(&waiters, fq, up_entry);
+		if (ans == NULL)
+			fquery_servfail(fq);
+		else
+			fquery_answer(fq, ans, anslen, &stored);
+	}
 }
 
 static void
@@ -425,19 +611,19 @@ static void
 resolver_dispatch(evutil_socket_t fd, short events, void *arg)
 {
 	struct frontend	*fe = arg;
-	struct fquery	*fq;
+	struct upquery	*u;
 	struct imsg	 imsg;
 
 	if (!sibling_read(&fe->resolver, "resolver"))
 		return;
 	while (channel_get(&fe->resolver, &imsg, resolver_rules,
 	    NELEMS(resolver_rules), "resolver")) {
-		if ((fq = fquery_find(fe, imsg.hdr.peerid)) == NULL)
-			continue;	/* timed out meanwhile */
+		if ((u = upquery_by_id(fe, imsg.hdr.peerid)) == NULL)
+			continue;	/* every waiter timed out meanwhile */
 		if (imsg.hdr.type == IMSG_ANSWER)
-			fquery_answer(fq, imsg.data, imsg.datalen);
+			upquery_done(fe, u, imsg.data, imsg.datalen);
 		else
-			fquery_servfail(fq);
+			upquery_done(fe, u, NULL, 0);
 	}
 	udp_flush(fe);
 	resolver_flush(fe);
@@ -464,12 +650,12 @@ rate_allowed(struct frontend *fe, const struct sockaddr_storage *from,
  */
 static struct fquery *
 handle_query(struct frontend *fe, const uint8_t *msg, size_t len,
-    enum transport transport, uint8_t *reply, size_t *replylen)
+    enum transport transport, const struct sockaddr_storage *from,
+    socklen_t fromlen, uint8_t *reply, size_t *replylen)
 {
 	struct dns_query	 q;
 	struct fquery		*fq;
 	struct timeval		 tv;
-	size_t			 qlen;
 	int			 rcode;
 
 	*replylen = 0;
@@ -486,24 +672,19 @@ handle_query(struct frontend *fe, const uint8_t *msg, size_t len,
 	}
 	if ((*replylen = cache_answer(fe, &q, transport, 0, reply)) > 0)
 		return NULL;
-	if ((fq = fquery_new(fe)) == NULL) {
-		fe->stats.overload++;
+	/* over the table or the client's share: counted by fquery_new() */
+	if ((fq = fquery_new(fe, &q, transport, from, fromlen)) == NULL) {
 		*replylen = dns_error_answer(&q, DNS_RCODE_SERVFAIL, reply,
 		    DNS_MAXMSG);
 		return NULL;
 	}
-	fq->q = q;
-	fq->transport = transport;
-	qlen = dns_build_query(&q, 0, 0, reply, DNS_MAXMSG);
-	if (qlen == 0 || imsg_compose(&fe->resolver, IMSG_QUERY, fq->id, -1,
-	    reply, qlen) == -1) {
+	if (fquery_ask(fe, fq, reply) == -1) {
 		fquery_free(fq);
 		fe->stats.overload++;
 		*replylen = dns_error_answer(&q, DNS_RCODE_SERVFAIL, reply,
 		    DNS_MAXMSG);
 		return NULL;
 	}
-	evtimer_assign(&fq->timeout, fe->base, fquery_timeout, fq);
 	tv.tv_sec = QUERY_TIMEOUT_MS / 1000;
 	tv.tv_usec = (QUERY_TIMEOUT_MS % 1000) * 1000;
 	evtimer_add(&fq->timeout, &tv);
@@ -533,12 +714,11 @@ udp_query(struct frontend *fe, int fd, const uint8_t *msg, size_t len,
 	/* over the limit: dropped, answering would reflect a flood */
 	if (!rate_allowed(fe, from, fromlen))
 		return;
-	fq = handle_query(fe, msg, len, TRANSPORT_UDP, fe->out, &replylen);
-	if (fq != NULL) {
+	fq = handle_query(fe, msg, len, TRANSPORT_UDP, from, fromlen, fe->out,
+	    &replylen);
+	if (fq != NULL)
 		fq->udp_fd = fd;
-		fq->from = *from;
-		fq->fromlen = fromlen;
-	} else if (replylen > 0) {
+	else if (replylen > 0) {
 		count_rcode(fe, fe->out, replylen);
 		udp_send(fe, fd, from, fromlen, fe->out, replylen);
 	}
@@ -587,11 +767,47 @@ udp_readable(evutil_socket_t fd, short events, void *arg)
 	resolver_flush(fe);
 }
 
-/* --- TCP clients --- */
+/*
+ * --- TCP clients ---
+ *
+ * A connection is "quiet" while it owes nothing either way: no query in
+ * flight, no answer unsent. Quiet connections are kept in the order they
+ * were last heard from, so that when the table is full a newcomer takes
+ * the place of the one quiet longest: whoever holds connections open
+ * without using them cannot keep others out, and no query or answer is
+ * ever lost to make room. A message begun must be whole within
+ * TCP_MESSAGE_SEC, however slowly its bytes trickle in, and each address
+ * may hold TCP_CLIENT_CONNS connections.
+ */
+
+static int
+tcp_has_output(const struct tcp_client *tc)
+{
+	return evbuffer_get_length(bufferevent_get_output(tc->bev)) > 0;
+}
+
+static void
+tcp_quiet_update(struct tcp_client *tc, int heard)
+{
+	struct frontend	*fe = tc->fe;
+	int		 quiet;
+
+	quiet = !tc->closing && !tc->peer_done && tc->nqueries == 0 &&
+	    !tcp_has_output(tc);
+	if (tc->quiet && (!quiet || heard)) {
+		TAILQ_REMOVE(&fe->quiet, tc, quiet_entry);
+		tc->quiet = 0;
+	}
+	if (quiet && !tc->quiet) {
+		TAILQ_INSERT_TAIL(&fe->quiet, tc, quiet_entry);
+		tc->quiet = 1;
+	}
+}
 
 static void
 tcp_client_free(struct tcp_client *tc)
 {
+	struct frontend	*fe = tc->fe;
 	struct fquery	*fq;
 
 	/* answers still on their way are dropped on arrival */
@@ -599,36 +815,137 @@ tcp_client_free(struct tcp_client *tc)
 		TAILQ_REMOVE(&tc->queries, fq, tc_entry);
 		fq->tc = NULL;
 	}
+	if (tc->quiet)
+		TAILQ_REMOVE(&fe->quiet, tc, quiet_entry);
+	evtimer_del(&tc->deadline);
+	event_del(&tc->wake);
+	client_count_put(fe->conns, tc->share);
 	bufferevent_free(tc->bev);
-	tc->fe->nclients--;
+	fe->nclients--;
 	free(tc);
 }
 
-/* more room for pipelined queries, or nothing left to do */
+/* take no more queries: answer those in flight, then close; may free tc */
+static void
+tcp_client_stop(struct tcp_client *tc)
+{
+	struct evbuffer	*in = bufferevent_get_input(tc->bev);
+
+	tc->closing = 1;
+	bufferevent_disable(tc->bev, EV_READ);
+	evtimer_del(&tc->deadline);
+	event_del(&tc->wake);
+	evbuffer_drain(in, evbuffer_get_length(in));
+	tcp_quiet_update(tc, 0);
+	tcp_client_resume(tc);
+}
+
+/*
+ * Room again for queries or answers, or nothing left to do. Queries
+ * already buffered are read in a callback of their own: this runs while
+ * answers are handed out, where starting new queries is no place to be.
+ */
 static void
 tcp_client_resume(struct tcp_client *tc)
 {
-	if (tc->eof) {
-		if (tc->nqueries == 0 &&
-		    evbuffer_get_length(bufferevent_get_output(tc->bev)) == 0)
+	size_t	 outlen;
+
+	outlen = evbuffer_get_length(bufferevent_get_output(tc->bev));
+	if (tc->closing) {
+		if (tc->nqueries == 0 && outlen == 0)
 			tcp_client_free(tc);
 		return;
 	}
-	if (tc->nqueries < TCP_CLIENT_INFLIGHT)
+	tcp_quiet_update(tc, 0);
+	if (tc->nqueries >= TCP_CLIENT_INFLIGHT || outlen >= TCP_OUTPUT_PAUSE)
+		return;
+	if (!tc->peer_done)
 		bufferevent_enable(tc->bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_input(tc->bev)) > 0 ||
+	    tc->peer_done)
+		event_active(&tc->wake, EV_TIMEOUT, 1);
 }
 
-static void
-tcp_readable(struct bufferevent *bev, void *arg)
+/*
+ * An answer for the client; one that would take its unread answers past
+ * TCP_OUTPUT_MAX closes it instead. 0, or -1 when tc is gone.
+ */
+static int
+tcp_send(struct tcp_client *tc, const uint8_t *msg, size_t len)
 {
-	struct tcp_client	*tc = arg;
-	struct frontend		*fe = tc->fe;
-	struct evbuffer		*in = bufferevent_get_input(bev);
-	struct fquery		*fq;
-	uint8_t			 prefix[2], *msg;
-	size_t			 len, replylen;
+	struct evbuffer	*out = bufferevent_get_output(tc->bev);
+	uint8_t		 prefix[2];
 
-	while (tc->nqueries < TCP_CLIENT_INFLIGHT) {
+	if (len > TCP_OUTPUT_MAX - 2 ||
+	    evbuffer_get_length(out) > TCP_OUTPUT_MAX - 2 - len) {
+		tc->fe->stats.tcp_unread++;
+		tcp_client_free(tc);
+		return -1;
+	}
+	prefix[0] = (uint8_t)(len >> 8);
+	prefix[1] = (uint8_t)len;
+	if (evbuffer_add(out, prefix, 2) == -1 ||
+	    evbuffer_add(out, msg, len) == -1)
+		log_warnx("%s: out of memory", __func__);
+	tcp_quiet_update(tc, 0);
+	return 0;
+}
+
+/* one whole query off the input: answered, in flight, or the end */
+static int
+tcp_query(struct tcp_client *tc, uint8_t *msg, size_t len)
+{
+	struct frontend	*fe = tc->fe;
+	struct fquery	*fq;
+	size_t		 replylen;
+
+	fe->stats.queries_tcp++;
+	if (!rate_allowed(fe, &tc->peer, tc->peerlen)) {
+		/* a TCP peer is no spoofer: tell it, cheaply */
+		fq = NULL;
+		replylen = refuse(msg, len, fe->out);
+	} else
+		fq = handle_query(fe, msg, len, TRANSPORT_TCP, &tc->peer,
+		    tc->peerlen, fe->out, &replylen);
+	evbuffer_drain(bufferevent_get_input(tc->bev), len + 2);
+	if (fq != NULL) {
+		fq->tc = tc;
+		TAILQ_INSERT_TAIL(&tc->queries, fq, tc_entry);
+		tc->nqueries++;
+		tcp_quiet_update(tc, 0);
+		return 0;
+	}
+	if (replylen > 0) {
+		count_rcode(fe, fe->out, replylen);
+		return tcp_send(tc, fe->out, replylen);
+	}
+	/* not DNS: this stream cannot be trusted further */
+	tcp_client_stop(tc);
+	return -1;
+}
+
+/*
+ * Every whole query buffered, while there is room for it (RFC 7766: each
+ * one written is answered); may free tc. The deadline runs while a
+ * message is incomplete, never while we are the ones behind.
+ */
+static void
+tcp_process(struct tcp_client *tc)
+{
+	struct frontend	*fe = tc->fe;
+	struct evbuffer	*in = bufferevent_get_input(tc->bev);
+	struct evbuffer	*out = bufferevent_get_output(tc->bev);
+	struct timeval	 tv = { TCP_MESSAGE_SEC, 0 };
+	uint8_t		 prefix[2], *msg;
+	size_t		 len;
+
+	while (!tc->closing) {
+		if (tc->nqueries >= TCP_CLIENT_INFLIGHT ||
+		    evbuffer_get_length(out) >= TCP_OUTPUT_PAUSE) {
+			evtimer_del(&tc->deadline);
+			bufferevent_disable(tc->bev, EV_READ);
+			return;
+		}
 		if (evbuffer_copyout(in, prefix, 2) != 2)
 			break;
 		len = (size_t)prefix[0] << 8 | prefix[1];
@@ -636,66 +953,108 @@ tcp_readable(struct bufferevent *bev, void *arg)
 			/* no query is that large: not DNS, stop reading */
 			fe->stats.queries_tcp++;
 			fe->stats.dropped++;
-			tc->eof = 1;
-			bufferevent_disable(bev, EV_READ);
-			break;
+			tcp_client_stop(tc);
+			return;
 		}
 		if (evbuffer_get_length(in) < len + 2)
 			break;
 		if ((msg = evbuffer_pullup(in, (ssize_t)(len + 2))) == NULL)
 			break;
-		fe->stats.queries_tcp++;
-		if (!rate_allowed(fe, &tc->peer, tc->peerlen)) {
-			/* a TCP peer is no spoofer: tell it, cheaply */
-			fq = NULL;
-			replylen = refuse(msg + 2, len, fe->out);
-		} else
-			fq = handle_query(fe, msg + 2, len, TRANSPORT_TCP,
-			    fe->out, &replylen);
-		evbuffer_drain(in, len + 2);
-		if (fq != NULL) {
-			fq->tc = tc;
-			TAILQ_INSERT_TAIL(&tc->queries, fq, tc_entry);
-			tc->nqueries++;
-		} else if (replylen > 0) {
-			count_rcode(fe, fe->out, replylen);
-			tcp_send(tc, fe->out, replylen);
-		} else {
-			/* not DNS: this stream cannot be trusted further */
-			tc->eof = 1;
-			bufferevent_disable(bev, EV_READ);
-			break;
-		}
+		evtimer_del(&tc->deadline);
+		if (tcp_query(tc, msg + 2, len) == -1)
+			return;
 	}
-	if (tc->nqueries >= TCP_CLIENT_INFLIGHT)
-		bufferevent_disable(bev, EV_READ);
+	if (tc->closing)
+		return;
+	/* what is left is part of a message, which may never complete */
+	if (tc->peer_done) {
+		tcp_client_stop(tc);
+		return;
+	}
+	if (evbuffer_get_length(in) > 0 &&
+	    !evtimer_pending(&tc->deadline, NULL))
+		evtimer_add(&tc->deadline, &tv);
+}
+
+static void
+tcp_readable(struct bufferevent *bev, void *arg)
+{
+	struct tcp_client	*tc = arg;
+	struct frontend		*fe = tc->fe;
+
+	tcp_quiet_update(tc, 1);
+	tcp_process(tc);
 	resolver_flush(fe);
-	if (tc->eof)
-		tcp_client_resume(tc);
+}
+
+static void
+tcp_wake(evutil_socket_t fd, short events, void *arg)
+{
+	struct tcp_client	*tc = arg;
+	struct frontend		*fe = tc->fe;
+
+	tcp_process(tc);
+	resolver_flush(fe);
+}
+
+static void
+tcp_deadline(evutil_socket_t fd, short events, void *arg)
+{
+	struct tcp_client	*tc = arg;
+
+	tc->fe->stats.tcp_slow++;
+	tcp_client_stop(tc);
 }
 
 static void
 tcp_written(struct bufferevent *bev, void *arg)
 {
-	struct tcp_client	*tc = arg;
-
-	if (tc->eof && tc->nqueries == 0)
-		tcp_client_free(tc);
+	tcp_client_resume(arg);
 }
 
 static void
 tcp_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct tcp_client	*tc = arg;
+	struct frontend		*fe = tc->fe;
 
 	if ((what & BEV_EVENT_EOF) && (what & BEV_EVENT_READING)) {
-		/* half-closed: answer what was asked, then close */
-		tc->eof = 1;
+		/* half-closed: answer every whole query asked, then close */
+		tc->peer_done = 1;
 		bufferevent_disable(bev, EV_READ);
-		tcp_client_resume(tc);
+		evtimer_del(&tc->deadline);
+		tcp_quiet_update(tc, 0);
+		tcp_process(tc);
+		resolver_flush(fe);
 		return;
 	}
 	tcp_client_free(tc);
+}
+
+/* the address's share, and a place in the table: maybe a quiet one's */
+static int
+tcp_admit(struct frontend *fe, const struct sockaddr_storage *peer,
+    socklen_t peerlen, uint32_t *share)
+{
+	struct client_key	 key;
+	struct tcp_client	*quiet;
+
+	key = client_key((const struct sockaddr *)peer, peerlen);
+	*share = client_count_take(fe->conns, &key, TCP_CLIENT_CONNS);
+	if (*share == CLIENT_COUNT_NONE) {
+		fe->stats.tcp_over_share++;
+		return -1;
+	}
+	if (fe->nclients < MAX_TCP_CLIENTS)
+		return 0;
+	if ((quiet = TAILQ_FIRST(&fe->quiet)) == NULL) {
+		client_count_put(fe->conns, *share);
+		fe->stats.tcp_refused++;
+		return -1;
+	}
+	fe->stats.tcp_displaced++;
+	tcp_client_free(quiet);
+	return 0;
 }
 
 static void
@@ -704,31 +1063,49 @@ tcp_client_new(struct frontend *fe, int fd, const struct sockaddr_storage *peer,
 {
 	struct tcp_client	*tc;
 	struct timeval		 idle = { TCP_IDLE_SEC, 0 };
-	int			 on = 1;
+	uint32_t		 share;
+	int			 on = 1, unsent = TCP_KERNEL_UNSENT;
 
-	if (fe->nclients >= MAX_TCP_CLIENTS ||
-	    (tc = calloc(1, sizeof(*tc))) == NULL) {
+	if (tcp_admit(fe, peer, peerlen, &share) == -1) {
+		close(fd);
+		return;
+	}
+	if ((tc = calloc(1, sizeof(*tc))) == NULL) {
+		client_count_put(fe->conns, share);
 		fe->stats.tcp_refused++;
 		close(fd);
 		return;
 	}
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	/*
+	 * Without this the kernel grows the send buffer of a client that
+	 * does not read up to net.ipv4.tcp_wmem's maximum (4 MB), for every
+	 * connection; with it what is unsent stays here, where it is bounded.
+	 */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &unsent,
+	    sizeof(unsent));
 	tc->fe = fe;
 	tc->peer = *peer;
 	tc->peerlen = peerlen;
+	tc->share = share;
 	TAILQ_INIT(&tc->queries);
 	tc->bev = bufferevent_socket_new(fe->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (tc->bev == NULL) {
+		client_count_put(fe->conns, share);
 		free(tc);
 		close(fd);
 		return;
 	}
 	fe->nclients++;
+	evtimer_assign(&tc->deadline, fe->base, tcp_deadline, tc);
+	event_assign(&tc->wake, fe->base, -1, 0, tcp_wake, tc);
 	bufferevent_setcb(tc->bev, tcp_readable, tcp_written, tcp_event, tc);
 	bufferevent_set_timeouts(tc->bev, &idle, &idle);
-	/* libevent stops reading a client whose input reaches this */
+	/* input stops at two maximal queries, whatever a read would bring */
 	bufferevent_setwatermark(tc->bev, EV_READ, 0, TCP_INPUT_MAX);
+	(void)bufferevent_set_max_single_read(tc->bev, TCP_INPUT_MAX);
 	bufferevent_enable(tc->bev, EV_READ | EV_WRITE);
+	tcp_quiet_update(tc, 0);
 }
 
 static void
@@ -782,10 +1159,20 @@ static const struct trouble troubles[] = {
 	    ratelimited) },
 	{ "queries refused by the in-flight cap", offsetof(struct
 	    frontend_stats, overload) },
+	{ "queries over a client's in-flight share", offsetof(struct
+	    frontend_stats, overload_client) },
 	{ "invalid answers", offsetof(struct frontend_stats, bad_answers) },
 	{ "queries timed out", offsetof(struct frontend_stats, timeouts) },
 	{ "TCP connections refused", offsetof(struct frontend_stats,
 	    tcp_refused) },
+	{ "TCP connections over the per-address limit", offsetof(struct
+	    frontend_stats, tcp_over_share) },
+	{ "quiet TCP connections closed for new ones", offsetof(struct
+	    frontend_stats, tcp_displaced) },
+	{ "TCP messages not whole in time", offsetof(struct frontend_stats,
+	    tcp_slow) },
+	{ "TCP clients closed with unread answers", offsetof(struct
+	    frontend_stats, tcp_unread) },
 };
 
 static uint64_t
@@ -801,7 +1188,7 @@ static void
 trouble_summary(evutil_socket_t fd, short events, void *arg)
 {
 	struct frontend	*fe = arg;
-	char		 line[512];
+	char		 line[900];	/* under log.c's 1024 with the prefix */
 	size_t		 i, len = 0;
 	uint64_t	 delta;
 	int		 n;
@@ -932,6 +1319,12 @@ frontend_main(void)
 	for (i = 0; i < MAX_INFLIGHT; i++)
 		fe->free_slot[i] = MAX_INFLIGHT - 1 - i;
 	fe->nfree = MAX_INFLIGHT;
+	TAILQ_INIT(&fe->quiet);
+	arc4random_buf(fe->secret, sizeof(fe->secret));
+	/* one more than the table: a newcomer is counted before it displaces */
+	if ((fe->inflight = client_count_new(MAX_INFLIGHT)) == NULL ||
+	    (fe->conns = client_count_new(MAX_TCP_CLIENTS + 1)) == NULL)
+		fatal("%s: client_count_new", __func__);
 
 	receive_startup(fe);
 	if (fe->conf.cache_size > 0 && (fe->cache = cache_new(

@@ -15,9 +15,12 @@
  */
 
 /*
- * Per-client token buckets for the frontend.  Pure: the caller passes the
- * client address (untrusted only in the sense that a spoofer picks it)
- * and a monotonic time; nothing here reads a clock or a socket.
+ * Per-client limits for the frontend: token buckets for the query rate,
+ * and counts of what each client holds (TCP connections, queries in
+ * flight), both keyed by client_key() and hashed alike.  Pure: the
+ * caller passes the client address (untrusted only in the sense that a
+ * spoofer picks it) and a monotonic time; nothing here reads a clock or
+ * a socket.
  *
  * The table is an array of entries allocated once, chained from a
  * power-of-two array of bucket heads by index, with a doubly linked LRU
@@ -57,17 +60,6 @@
 #define COST		1000		/* one query, in milli-tokens */
 #define REFILL_MS	1000		/* burst is one second of rate */
 
-enum key_kind {
-	KEY_NONE,			/* not limited */
-	KEY_INET,
-	KEY_INET6,
-};
-
-struct client_key {
-	uint64_t	 addr;		/* IPv4 address or IPv6 /64 */
-	enum key_kind	 kind;
-};
-
 struct entry {
 	uint64_t	 addr;
 	uint64_t	 last_ms;	/* when tokens was brought up to date */
@@ -104,13 +96,13 @@ bytes_be64(const uint8_t *p, size_t n)
 }
 
 /* A truncated address cannot be keyed and is treated as unknown. */
-static struct client_key
+struct client_key
 client_key(const struct sockaddr *sa, socklen_t salen)
 {
 	struct sockaddr_storage	 ss;
 	struct sockaddr_in	 sin;
 	struct sockaddr_in6	 sin6;
-	struct client_key	 key = { 0, KEY_NONE };
+	struct client_key	 key = { 0, CLIENT_NONE };
 	size_t			 len;
 
 	if (sa == NULL)
@@ -122,15 +114,15 @@ client_key(const struct sockaddr *sa, socklen_t salen)
 	if (ss.ss_family == AF_INET && len >= sizeof(sin)) {
 		memcpy(&sin, &ss, sizeof(sin));
 		key.addr = bytes_be64((const uint8_t *)&sin.sin_addr, 4);
-		key.kind = KEY_INET;
+		key.kind = CLIENT_INET;
 	} else if (ss.ss_family == AF_INET6 && len >= sizeof(sin6)) {
 		memcpy(&sin6, &ss, sizeof(sin6));
 		if (IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
 			key.addr = bytes_be64(sin6.sin6_addr.s6_addr + 12, 4);
-			key.kind = KEY_INET;
+			key.kind = CLIENT_INET;
 		} else {
 			key.addr = bytes_be64(sin6.sin6_addr.s6_addr, 8);
-			key.kind = KEY_INET6;
+			key.kind = CLIENT_INET6;
 		}
 	}
 	return key;
@@ -145,14 +137,22 @@ put_le64(uint8_t *p, uint64_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* The bucket of a key in a table of mask + 1 buckets, under a secret. */
 static uint32_t
-hash_bucket(const struct ratelimit *rl, const struct client_key *key)
+key_bucket(const uint8_t secret[SIPHASH_KEYLEN], const struct client_key *key,
+    uint32_t mask)
 {
 	uint8_t	 msg[16];
 
 	put_le64(msg, key->addr);
 	put_le64(msg + 8, (uint64_t)key->kind);
-	return (uint32_t)siphash24(rl->secret, msg, sizeof(msg)) & rl->mask;
+	return (uint32_t)siphash24(secret, msg, sizeof(msg)) & mask;
+}
+
+static uint32_t
+hash_bucket(const struct ratelimit *rl, const struct client_key *key)
+{
+	return key_bucket(rl->secret, key, rl->mask);
 }
 
 static uint32_t
@@ -172,7 +172,7 @@ static void
 hash_unlink(struct ratelimit *rl, uint32_t i)
 {
 	struct entry		*e = &rl->entries[i];
-	struct client_key	 key = { e->addr, (enum key_kind)e->kind };
+	struct client_key	 key = { e->addr, (enum client_kind)e->kind };
 	uint32_t		*link;
 
 	link = &rl->heads[hash_bucket(rl, &key)];
@@ -335,7 +335,7 @@ ratelimit_allow(struct ratelimit *rl, const struct sockaddr *sa,
 	if (rl->qps == 0)
 		return 1;
 	key = client_key(sa, salen);
-	if (key.kind == KEY_NONE)
+	if (key.kind == CLIENT_NONE)
 		return 1;
 
 	bucket = hash_bucket(rl, &key);
@@ -364,4 +364,138 @@ uint32_t
 ratelimit_clients(const struct ratelimit *rl)
 {
 	return rl->used;
+}
+
+/*
+ * Counts of what clients hold.  Entries come from a free list and go
+ * back to it when their count drops to 0; a handle is an entry's index,
+ * which keeps putting back free of any hashing.
+ */
+
+struct count_entry {
+	uint64_t	 addr;
+	uint32_t	 held;
+	uint32_t	 chain;		/* next in the bucket, or free list */
+	uint32_t	 bucket;
+	uint8_t		 kind;
+};
+
+struct client_count {
+	uint8_t			 secret[SIPHASH_KEYLEN];
+	struct count_entry	*entries;
+	uint32_t		*heads;
+	uint32_t		 nentries, used;
+	uint32_t		 mask;
+	uint32_t		 free;		/* first free entry */
+};
+
+_Static_assert(sizeof(struct count_entry) <= CLIENT_COUNT_BYTES,
+    "count entry larger than the documented bound");
+
+struct client_count *
+client_count_new(uint32_t max_held)
+{
+	struct client_count	*cc;
+	uint32_t		 nheads, i;
+
+	if (max_held == 0 || max_held > CLIENT_COUNT_MAX) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((cc = calloc(1, sizeof(*cc))) == NULL)
+		return NULL;
+	nheads = round_up_pow2(max_held);
+	cc->entries = calloc(max_held, sizeof(*cc->entries));
+	cc->heads = calloc(nheads, sizeof(*cc->heads));
+	if (cc->entries == NULL || cc->heads == NULL) {
+		client_count_free(cc);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (i = 0; i < nheads; i++)
+		cc->heads[i] = NONE;
+	for (i = 0; i < max_held; i++)
+		cc->entries[i].chain = i + 1 < max_held ? i + 1 : NONE;
+	arc4random_buf(cc->secret, sizeof(cc->secret));
+	cc->nentries = max_held;
+	cc->mask = nheads - 1;
+	cc->free = 0;
+	return cc;
+}
+
+void
+client_count_free(struct client_count *cc)
+{
+	if (cc == NULL)
+		return;
+	free(cc->entries);
+	free(cc->heads);
+	free(cc);
+}
+
+uint32_t
+client_count_take(struct client_count *cc, const struct client_key *key,
+    uint32_t limit)
+{
+	struct count_entry	*e;
+	uint32_t		 bucket, i;
+
+	bucket = key_bucket(cc->secret, key, cc->mask);
+	for (i = cc->heads[bucket]; i != NONE; i = cc->entries[i].chain)
+		if (cc->entries[i].addr == key->addr &&
+		    cc->entries[i].kind == (uint8_t)key->kind)
+			break;
+	if (i != NONE) {
+		e = &cc->entries[i];
+		if (e->held >= limit)
+			return CLIENT_COUNT_NONE;
+		e->held++;
+		return i;
+	}
+	if (limit == 0 || (i = cc->free) == NONE)
+		return CLIENT_COUNT_NONE;
+	e = &cc->entries[i];
+	cc->free = e->chain;
+	e->addr = key->addr;
+	e->kind = (uint8_t)key->kind;
+	e->held = 1;
+	e->bucket = bucket;
+	e->chain = cc->heads[bucket];
+	cc->heads[bucket] = i;
+	cc->used++;
+	return i;
+}
+
+void
+client_count_put(struct client_count *cc, uint32_t handle)
+{
+	struct count_entry	*e;
+	uint32_t		*link;
+
+	if (handle >= cc->nentries || cc->entries[handle].held == 0)
+		return;
+	e = &cc->entries[handle];
+	if (--e->held > 0)
+		return;
+	link = &cc->heads[e->bucket];
+	while (*link != handle)
+		link = &cc->entries[*link].chain;
+	*link = e->chain;
+	e->chain = cc->free;
+	cc->free = handle;
+	cc->used--;
+}
+
+uint32_t
+client_count_held(const struct client_count *cc, uint32_t handle)
+{
+	if (handle >= cc->nentries)
+		return 0;
+	return cc->entries[handle].held;
+}
+
+uint32_t
+client_count_clients(const struct client_count *cc)
+{
+	return cc->used;
 }

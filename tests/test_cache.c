@@ -502,6 +502,38 @@ t_cache_key_cd(void)
 	CHECK(separate(&q1, &q2));
 }
 
+/*
+ * An RD=0 query is forwarded with RD=0: its answer (a referral, or
+ * nothing) must never serve an RD=1 client, nor the other way round.
+ */
+static void
+t_cache_key_rd(void)
+{
+	struct dns_query	 q1, q2;
+
+	query(&q1, "www.example.com", TYPE_A, DNS_CLASS_IN, 0, 0);
+	query(&q2, "www.example.com", TYPE_A, DNS_CLASS_IN, 0, 0);
+	q2.flags &= (uint16_t)~DNS_FLAG_RD;
+	CHECK(separate(&q1, &q2));
+}
+
+/* AD in a query only asks for AD in the answer: one entry serves both */
+static void
+t_cache_key_ad(void)
+{
+	struct cache		*c;
+	struct dns_query	 q;
+	struct answer		 a;
+
+	c = cache_new(100, BIG);
+	plain(&q, "www.example.com");
+	positive_a(&a, "www.example.com", 300);
+	cache_store(c, &q, a.p.b, a.p.len, 100);
+	q.flags |= DNS_FLAG_AD;
+	CHECK(lookup(c, &q, 100, out) == a.p.len);
+	cache_free(c);
+}
+
 static void
 t_cache_key_case(void)
 {
@@ -810,6 +842,8 @@ test_cache(void)
 	RUN(t_cache_key_class);
 	RUN(t_cache_key_do);
 	RUN(t_cache_key_cd);
+	RUN(t_cache_key_rd);
+	RUN(t_cache_key_ad);
 	RUN(t_cache_key_case);
 	RUN(t_cache_replace);
 	RUN(t_cache_lru_entries);

@@ -663,6 +663,52 @@ t_question_equal(void)
 }
 
 static void
+t_query_key(void)
+{
+	struct dns_query	 a, b;
+	uint8_t			 ka[DNS_KEY_MAX], kb[DNS_KEY_MAX];
+	size_t			 la, lb;
+
+	accepted_query("wWw.ExAmPlE.cOm", &a);
+	accepted_query("WWW.example.COM", &b);
+	la = dns_query_key(&a, DNS_KEY_UPSTREAM, ka);
+	lb = dns_query_key(&b, DNS_KEY_UPSTREAM, kb);
+	CHECK(la == 17 + 5 && la == lb && memcmp(ka, kb, la) == 0);
+	CHECK(memcmp(ka, "\3www\7example\3com\0\0\1\0\1", 21) == 0);
+	CHECK(ka[21] == DNS_KEY_RD);
+	/* each bit apart, when asked for */
+	b.flags &= (uint16_t)~DNS_FLAG_RD;
+	lb = dns_query_key(&b, DNS_KEY_UPSTREAM, kb);
+	CHECK(lb == la && memcmp(ka, kb, la) != 0);
+	lb = dns_query_key(&b, DNS_KEY_DO | DNS_KEY_CD, kb);
+	la = dns_query_key(&a, DNS_KEY_DO | DNS_KEY_CD, ka);
+	CHECK(lb == la && memcmp(ka, kb, la) == 0);
+	b = a;
+	b.flags |= DNS_FLAG_AD;
+	la = dns_query_key(&a, DNS_KEY_UPSTREAM, ka);
+	CHECK(dns_query_key(&b, DNS_KEY_UPSTREAM, kb) == la &&
+	    kb[la - 1] == (DNS_KEY_RD | DNS_KEY_AD));
+	CHECK(dns_query_key(&b, DNS_KEY_DO | DNS_KEY_CD | DNS_KEY_RD, kb) ==
+	    la && memcmp(ka, kb, la) == 0);
+	b = a;
+	b.flags |= DNS_FLAG_CD;
+	b.edns_do = 1;
+	CHECK(dns_query_key(&b, DNS_KEY_UPSTREAM, kb) == la &&
+	    kb[la - 1] == (DNS_KEY_RD | DNS_KEY_CD | DNS_KEY_DO));
+	/* type and class are part of it */
+	b = a;
+	b.q.qtype = DNS_TYPE_SOA;
+	CHECK(dns_query_key(&b, DNS_KEY_UPSTREAM, kb) == la &&
+	    memcmp(ka, kb, la) != 0);
+	/* no name, no key */
+	b.q.qname_len = 0;
+	CHECK(dns_query_key(&b, DNS_KEY_UPSTREAM, kb) == 0);
+	b = a;
+	b.q.qname[0] = 40;	/* a label running past the name */
+	CHECK(dns_query_key(&b, DNS_KEY_UPSTREAM, kb) == 0);
+}
+
+static void
 t_answer_peek(void)
 {
 	struct pkt		 p;
@@ -1028,6 +1074,210 @@ t_answer_rdata_names_kept(void)
 }
 
 /*
+ * A 65535-byte answer without OPT: an EDNS client over TCP gets it whole
+ * without our OPT (which would not fit), not a useless TC=1.
+ */
+static void
+t_answer_tcp_max_without_opt(void)
+{
+	static struct pkt	 p, e;
+	static uint8_t		 out[DNS_MAXMSG];
+	static uint8_t		 txt[1494];
+	struct dns_query	 q, plainq;
+	size_t			 len;
+	unsigned int		 i;
+	int			 rcode;
+
+	edns_query(&e, 0x4321, "example.com", 4096, 0);
+	CHECK(parse(&e, &q, &rcode) == DNS_ACCEPT);
+	accepted_query("example.com", &plainq);
+	header(&p, 1, DNS_FLAG_QR | DNS_FLAG_RD | DNS_FLAG_RA, 1, 4001, 0, 0);
+	question(&p, "example.com", TYPE_A, DNS_CLASS_IN);
+	for (i = 0; i < 4000; i++)
+		rr_a(&p, 0xc0000200 + i);
+	memset(txt, 'x', sizeof(txt));
+	for (i = 0; i < 6; i++)
+		txt[i * 249] = 248;
+	(void)put_rr(&p, TYPE_TXT, 300, txt, sizeof(txt));
+	CHECK(p.len == DNS_MAXMSG);
+
+	len = dns_client_answer(p.b, p.len, &q, DNS_MAXMSG, out, sizeof(out));
+	CHECK(len == DNS_MAXMSG);
+	CHECK(!(get16(out, 2) & DNS_FLAG_TC));
+	CHECK(get16(out, 0) == 0x4321 && get16(out, 6) == 4001);
+	CHECK(get16(out, 10) == 0);
+	CHECK(memcmp(out + DNS_HDRLEN, p.b + DNS_HDRLEN, len - DNS_HDRLEN) ==
+	    0);
+	/* over UDP TC=1 still tells the client to come back over TCP */
+	len = dns_client_answer(p.b, p.len, &q, 1232, out, sizeof(out));
+	CHECK(len > 0 && len <= 1232 && (get16(out, 2) & DNS_FLAG_TC));
+	CHECK(get16(out, 10) == 1);
+	/* a client without EDNS never needed the OPT */
+	len = dns_client_answer(p.b, p.len, &plainq, DNS_MAXMSG, out,
+	    sizeof(out));
+	CHECK(len == DNS_MAXMSG && !(get16(out, 2) & DNS_FLAG_TC));
+	/* one byte less of it fits with our OPT, as before */
+	p.b[7] = 0xa0;	/* ancount 4000: the TXT goes */
+	len = dns_client_answer(p.b, p.len - 12 - sizeof(txt), &q,
+	    DNS_MAXMSG, out, sizeof(out));
+	CHECK(len == p.len - 12 - sizeof(txt) + 11 && get16(out, 10) == 1);
+}
+
+/* an answer with the OPT, then the record given, in the additional section */
+static void
+answer_opt_then(struct pkt *p, unsigned int type, const void *rdata,
+    size_t rdlen)
+{
+	answer_a(p, 1, "example.com", 1, 2);
+	opt(p, 1232, 0, NULL, 0);
+	(void)put_rr(p, type, 300, rdata, rdlen);
+}
+
+/* records behind the OPT move: only those whose names are known may */
+static void
+t_answer_moved_opaque(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+
+	accepted_query("example.com", &q);
+	answer_opt_then(&p, TYPE_A, "\1\2\3\4", 4);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) > 0);
+	answer_opt_then(&p, TYPE_TXT, "\3abc", 4);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) > 0);
+	/* NS, its name pointing before the OPT */
+	answer_opt_then(&p, 2, "\2ns\xc0\x0c", 5);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) > 0);
+	/* a private type, and RRSIG: what they hold is not seen, so no move */
+	answer_opt_then(&p, 65280, "\xc0\x0c\0\0", 4);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+	answer_opt_then(&p, 46, "\xc0\x0c\0\0", 4);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+	/* before the OPT, nothing of theirs moves: fine */
+	header(&p, 1, DNS_FLAG_QR | DNS_FLAG_RA, 1, 1, 0, 1);
+	question(&p, "example.com", TYPE_A, DNS_CLASS_IN);
+	(void)put_rr(&p, 65280, 300, "\xc0\x0c\0\0", 4);
+	opt(&p, 1232, 0, NULL, 0);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) > 0);
+}
+
+/*
+ * A name may reach moved bytes through a chain of pointers that each
+ * look fine alone: the second record's owner points back into the first
+ * record's RDATA, which holds a pointer forward, past the OPT, to a name
+ * that moves when the OPT goes. Every pointer must aim backwards.
+ */
+static void
+t_answer_pointer_chain(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+	size_t			 rdata1, opt_at, ns_at;
+
+	accepted_query("example.com", &q);
+	header(&p, 1, DNS_FLAG_QR | DNS_FLAG_RA, 1, 2, 0, 2);
+	question(&p, "example.com", TYPE_A, DNS_CLASS_IN);
+	rdata1 = p.len + 12;
+	(void)put_rr(&p, TYPE_A, 300, "\xc0\x00\0\0", 4);
+	put16(&p, 0xc000 | (unsigned int)rdata1);
+	put16(&p, TYPE_A);
+	put16(&p, DNS_CLASS_IN);
+	put32(&p, 300);
+	put16(&p, 4);
+	put32(&p, 0x7f000001);
+	opt_at = p.len;
+	opt(&p, 1232, 0, NULL, 0);
+	ns_at = p.len;
+	putbytes(&p, "\2ns\xc0\x0c", 5);
+	put16(&p, TYPE_A);
+	put16(&p, DNS_CLASS_IN);
+	put32(&p, 300);
+	put16(&p, 4);
+	put32(&p, 0x7f000002);
+	p.b[rdata1 + 1] = (uint8_t)ns_at;
+	CHECK(opt_at < ns_at);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+	/* the same chain aimed backwards, at the question: fine */
+	p.b[rdata1 + 1] = 12;
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) > 0);
+}
+
+/*
+ * The labels a pointer leads to must end before the name pointing there:
+ * here the owner of a record points at a length byte whose label runs on
+ * through the OPT record, whose bytes change when we rewrite it.
+ */
+static void
+t_answer_label_into_opt(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+	size_t			 label;
+	int			 rcode;
+
+	edns_query(&p, 0x1234, "example.com", 1232, 0);
+	CHECK(parse(&p, &q, &rcode) == DNS_ACCEPT);
+	header(&p, 1, DNS_FLAG_QR | DNS_FLAG_RA, 1, 1, 0, 2);
+	question(&p, "example.com", TYPE_A, DNS_CLASS_IN);
+	label = p.len + 12;
+	(void)put_rr(&p, TYPE_TXT, 300, "\x14", 1);
+	put16(&p, 0xc000 | (unsigned int)label);
+	put16(&p, TYPE_TXT);
+	put16(&p, DNS_CLASS_IN);
+	put32(&p, 300);
+	put16(&p, 0);
+	opt(&p, 4096, 0, NULL, 0);
+	/* the label ends at the OPT's last TTL byte, a 0: a root label */
+	CHECK(label + 1 + 0x14 == p.len - 3 && p.b[p.len - 3] == 0);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+	/* pointing at a whole name before it is fine */
+	p.b[label] = 0;
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) > 0);
+}
+
+/* names in the RDATA of known types obey the same rule as owners */
+static void
+t_answer_rdata_pointers(void)
+{
+	struct pkt		 p;
+	struct dns_query	 q;
+	uint8_t			 out[512];
+	size_t			 cname;
+
+	accepted_query("example.com", &q);
+	header(&p, 1, DNS_FLAG_QR | DNS_FLAG_RA, 1, 2, 0, 0);
+	question(&p, "example.com", TYPE_A, DNS_CLASS_IN);
+	cname = p.len + 12;
+	(void)put_rr(&p, 5, 300, "\xc0\x0c", 2);
+	rr_a(&p, 0x7f000001);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) > 0);
+	/* forward, at the next record's owner */
+	p.b[cname + 1] = (uint8_t)(cname + 2);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+	/* at itself */
+	p.b[cname + 1] = (uint8_t)cname;
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+	/* a name running past its RDATA */
+	header(&p, 1, DNS_FLAG_QR | DNS_FLAG_RA, 1, 1, 0, 0);
+	question(&p, "example.com", TYPE_A, DNS_CLASS_IN);
+	(void)put_rr(&p, 2, 300, "\3abc", 4);
+	put8(&p, 0);
+	p.b[7] = 1;
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+	/* MX and SRV: the name after the fixed fields */
+	header(&p, 1, DNS_FLAG_QR | DNS_FLAG_RA, 1, 2, 0, 0);
+	question(&p, "example.com", TYPE_A, DNS_CLASS_IN);
+	(void)put_rr(&p, 15, 300, "\0\12\xc0\x0c", 4);
+	(void)put_rr(&p, 33, 300, "\0\1\0\2\0\65\xc0\x0c", 8);
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) > 0);
+	p.b[p.len - 1] = 0xff;	/* SRV target past the end */
+	CHECK(dns_client_answer(p.b, p.len, &q, 512, out, sizeof(out)) == 0);
+}
+
+/*
  * Answer TTLs.
  */
 
@@ -1294,6 +1544,7 @@ test_dns(void)
 	RUN(t_build_upstream_query);
 	RUN(t_answer_keepalive);
 	RUN(t_question_equal);
+	RUN(t_query_key);
 	RUN(t_answer_peek);
 	RUN(t_answer_restores_id_and_case);
 	RUN(t_answer_opt_dropped_for_plain_client);
@@ -1309,6 +1560,11 @@ test_dns(void)
 	RUN(t_answer_bad_opt);
 	RUN(t_answer_opt_not_last);
 	RUN(t_answer_rdata_names_kept);
+	RUN(t_answer_tcp_max_without_opt);
+	RUN(t_answer_moved_opaque);
+	RUN(t_answer_pointer_chain);
+	RUN(t_answer_label_into_opt);
+	RUN(t_answer_rdata_pointers);
 	RUN(t_answer_ttl_positive);
 	RUN(t_answer_ttl_negative);
 	RUN(t_answer_ttl_uncacheable);

@@ -28,6 +28,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ratelimit.h"
@@ -433,6 +434,159 @@ t_unknown_family(void)
 	ratelimit_free(rl);
 }
 
+/* The key of a textual address with a port; kind CLIENT_NONE if bad. */
+static struct client_key
+key_of(const char *addr, uint16_t port)
+{
+	struct sockaddr_in	 sin;
+	struct sockaddr_in6	 sin6;
+	struct client_key	 none = { 0, CLIENT_NONE };
+
+	memset(&sin, 0, sizeof(sin));
+	memset(&sin6, 0, sizeof(sin6));
+	if (inet_pton(AF_INET, addr, &sin.sin_addr) == 1) {
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons(port);
+		return client_key((struct sockaddr *)&sin, sizeof(sin));
+	}
+	if (inet_pton(AF_INET6, addr, &sin6.sin6_addr) == 1) {
+		sin6.sin6_family = AF_INET6;
+		sin6.sin6_port = htons(port);
+		return client_key((struct sockaddr *)&sin6, sizeof(sin6));
+	}
+	return none;
+}
+
+static int
+same_key(struct client_key a, struct client_key b)
+{
+	return a.kind == b.kind && a.addr == b.addr;
+}
+
+static void
+t_client_key(void)
+{
+	struct sockaddr_in	 sin;
+
+	CHECK(key_of("192.0.2.1", 1).kind == CLIENT_INET);
+	CHECK(key_of("192.0.2.1", 1).addr == 0xc0000201);
+	CHECK(same_key(key_of("192.0.2.1", 1), key_of("192.0.2.1", 2)));
+	CHECK(!same_key(key_of("192.0.2.1", 1), key_of("192.0.2.2", 1)));
+	/* IPv6 by its /64 */
+	CHECK(key_of("2001:db8:1:2::1", 1).kind == CLIENT_INET6);
+	CHECK(same_key(key_of("2001:db8:1:2::1", 1),
+	    key_of("2001:db8:1:2:ffff::9", 7)));
+	CHECK(!same_key(key_of("2001:db8:1:2::1", 1),
+	    key_of("2001:db8:1:3::1", 1)));
+	/* IPv4-mapped IPv6 is the IPv4 address */
+	CHECK(same_key(key_of("::ffff:192.0.2.1", 1), key_of("192.0.2.1", 1)));
+	/* an IPv6 /64 that happens to hold those bits is not */
+	CHECK(!same_key(key_of("::c000:201", 1), key_of("192.0.2.1", 1)));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	CHECK(client_key((struct sockaddr *)&sin, sizeof(sin) - 1).kind ==
+	    CLIENT_NONE);
+	CHECK(client_key(NULL, 0).kind == CLIENT_NONE);
+}
+
+static void
+t_count_limit(void)
+{
+	struct client_count	*cc = client_count_new(16);
+	struct client_key	 a = key_of("192.0.2.1", 1);
+	struct client_key	 a6 = key_of("::ffff:192.0.2.1", 2);
+	struct client_key	 b = key_of("2001:db8::1", 1);
+	uint32_t		 h[4], hb;
+	int			 i;
+
+	CHECK(cc != NULL);
+	if (cc == NULL)
+		return;
+	for (i = 0; i < 3; i++)
+		h[i] = client_count_take(cc, i == 1 ? &a6 : &a, 3);
+	CHECK(h[0] != CLIENT_COUNT_NONE && h[0] == h[1] && h[1] == h[2]);
+	CHECK(client_count_held(cc, h[0]) == 3);
+	/* at its limit; another client is not */
+	CHECK(client_count_take(cc, &a, 3) == CLIENT_COUNT_NONE);
+	hb = client_count_take(cc, &b, 3);
+	CHECK(hb != CLIENT_COUNT_NONE && hb != h[0]);
+	CHECK(client_count_clients(cc) == 2);
+	/* a lower limit than what is held refuses, a higher one takes */
+	CHECK(client_count_take(cc, &a, 2) == CLIENT_COUNT_NONE);
+	h[3] = client_count_take(cc, &a, 4);
+	CHECK(h[3] == h[0] && client_count_held(cc, h[0]) == 4);
+	client_count_put(cc, h[3]);
+	client_count_put(cc, h[2]);
+	CHECK(client_count_held(cc, h[0]) == 2);
+	CHECK(client_count_take(cc, &a, 3) == h[0]);
+	CHECK(client_count_take(cc, &a, 0) == CLIENT_COUNT_NONE);
+	CHECK(client_count_take(cc, &b, 0) == CLIENT_COUNT_NONE);
+	client_count_free(cc);
+	client_count_free(NULL);
+}
+
+/* entries go back when nothing is held: the table never fills up */
+static void
+t_count_reuse(void)
+{
+	struct client_count	*cc = client_count_new(4);
+	struct client_key	 k;
+	uint32_t		 h[4], i, round;
+	char			 addr[32];
+
+	CHECK(cc != NULL);
+	if (cc == NULL)
+		return;
+	for (round = 0; round < 1000; round++) {
+		for (i = 0; i < 4; i++) {
+			snprintf(addr, sizeof(addr), "10.%u.%u.%u",
+			    round >> 8, round & 0xff, i);
+			k = key_of(addr, 53);
+			h[i] = client_count_take(cc, &k, 1);
+			CHECK(h[i] != CLIENT_COUNT_NONE);
+		}
+		CHECK(client_count_clients(cc) == 4);
+		/* full: a fifth client gets nothing */
+		k = key_of("192.0.2.99", 53);
+		CHECK(client_count_take(cc, &k, 100) == CLIENT_COUNT_NONE);
+		for (i = 0; i < 4; i++)
+			client_count_put(cc, h[i]);
+		CHECK(client_count_clients(cc) == 0);
+	}
+	/* putting back what is not held changes nothing */
+	client_count_put(cc, h[0]);
+	client_count_put(cc, 1000);
+	CHECK(client_count_clients(cc) == 0);
+	client_count_free(cc);
+}
+
+static void
+t_count_bounds(void)
+{
+	errno = 0;
+	CHECK(client_count_new(0) == NULL && errno == EINVAL);
+	errno = 0;
+	CHECK(client_count_new(CLIENT_COUNT_MAX + 1) == NULL &&
+	    errno == EINVAL);
+}
+
+/* unkeyed clients are counted together, apart from any address */
+static void
+t_count_unkeyed(void)
+{
+	struct client_count	*cc = client_count_new(8);
+	struct client_key	 none = client_key(NULL, 0);
+	struct client_key	 zero = key_of("0.0.0.0", 0);
+
+	CHECK(cc != NULL);
+	if (cc == NULL)
+		return;
+	CHECK(client_count_take(cc, &none, 1) != CLIENT_COUNT_NONE);
+	CHECK(client_count_take(cc, &none, 1) == CLIENT_COUNT_NONE);
+	CHECK(client_count_take(cc, &zero, 1) != CLIENT_COUNT_NONE);
+	client_count_free(cc);
+}
+
 void
 test_ratelimit(void)
 {
@@ -453,4 +607,9 @@ test_ratelimit(void)
 	RUN(t_high_rate);
 	RUN(t_set_rate);
 	RUN(t_unknown_family);
+	RUN(t_client_key);
+	RUN(t_count_limit);
+	RUN(t_count_reuse);
+	RUN(t_count_bounds);
+	RUN(t_count_unkeyed);
 }
