@@ -47,6 +47,8 @@ main(void)
 	test_pin();
 	test_ratelimit();
 	test_cache();
+	test_idtab();
+	test_logline();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }

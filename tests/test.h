@@ -41,5 +41,7 @@ void	 test_config(void);
 void	 test_pin(void);
 void	 test_ratelimit(void);
 void	 test_cache(void);
+void	 test_idtab(void);
+void	 test_logline(void);
 
 #endif /* TEST_H */
