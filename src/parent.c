@@ -202,7 +202,14 @@ bind_socket(const struct conf_listen *l, int type)
 	fd = socket(l->ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		fatal("%s: socket", __func__);
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
+	/*
+	 * TCP only: there it merely allows binding over connections in
+	 * TIME_WAIT after a restart. On a UDP socket it would let any local
+	 * user bind the same port on a more specific address (with the
+	 * option set too) and take our clients' queries.
+	 */
+	if (type == SOCK_STREAM && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR,
+	    &on, sizeof(on)) == -1)
 		fatal("%s: SO_REUSEADDR", __func__);
 	if (l->ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &on, sizeof(on)) == -1)
