@@ -129,8 +129,11 @@ struct event_base;
 struct child_startup {
 	struct proc_startup	 info;
 	struct imsgbuf		 parent;	/* channel to the parent */
+	uint16_t		 connect_ports[CONF_MAX_UPSTREAMS];
+	size_t			 nconnect;	/* TCP ports it may connect to */
 };
 void		 child_init(enum proc_role, struct child_startup *);
+void		 child_allow_connect(struct child_startup *, uint16_t);
 int		 child_get_startup(struct child_startup *, struct imsg *);
 void		 child_enter_sandbox(enum proc_role, struct child_startup *);
 void		 imsg_fatal_check(const struct imsg *, const struct imsg_rule *,

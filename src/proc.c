@@ -85,6 +85,21 @@ child_init(enum proc_role role, struct child_startup *cs)
 		fatal("%s: imsgbuf_init", __func__);
 }
 
+/* a TCP port the sandbox will let the child connect to */
+void
+child_allow_connect(struct child_startup *cs, uint16_t port)
+{
+	size_t	 i;
+
+	for (i = 0; i < cs->nconnect; i++)
+		if (cs->connect_ports[i] == port)
+			return;
+	if (cs->nconnect == sizeof(cs->connect_ports) /
+	    sizeof(cs->connect_ports[0]))
+		fatalx("%s: too many ports", __func__);
+	cs->connect_ports[cs->nconnect++] = port;
+}
+
 /*
  * Next message from the parent during start-up, waiting for it: the
  * channel is still blocking and nothing else needs serving yet.
@@ -140,7 +155,7 @@ child_enter_sandbox(enum proc_role role, struct child_startup *cs)
 		fatalx("%s: refusing to run as root", __func__);
 	sandbox_child(role == PROC_FRONTEND ? SANDBOX_FRONTEND :
 	    SANDBOX_RESOLVER, info->chroot, info->uid, info->gid,
-	    info->no_seccomp);
+	    cs->connect_ports, cs->nconnect, info->no_seccomp);
 	if (!info->foreground) {
 		log_channel = &cs->parent;
 		log_setsink(log_to_parent);

@@ -1624,6 +1624,9 @@ resolver_main(void)
 	make_probe(r);
 	if ((r->base = event_base_new()) == NULL)
 		fatalx("event_base_new");
+	/* the only ports the sandbox lets us connect to */
+	for (i = 0; i < r->nup; i++)
+		child_allow_connect(&r->cs, conf_addr_port(&r->up[i].conf.ss));
 	child_enter_sandbox(PROC_RESOLVER, &r->cs);
 
 	set_nonblock(r->cs.parent.fd);
