@@ -78,7 +78,6 @@ struct proc_startup {
 	uid_t		 uid;
 	gid_t		 gid;
 	int		 verbose;
-	int		 foreground;
 	int		 no_seccomp;	/* debug only: logged loudly */
 	char		 chroot[PATH_MAX];
 };
@@ -90,9 +89,13 @@ struct conf_main {
 	int32_t		 policy;	/* enum conf_policy */
 };
 
+/*
+ * A child's log line: the parent adds the child's role, escapes what is
+ * not printable and limits how many lines a second each child gets.
+ */
 struct log_msg {
 	int		 priority;
-	/* followed by the text, NUL-terminated */
+	/* followed by the text, NUL-terminated, without any prefix */
 };
 #define LOG_MSG_MAX	1024
 
