@@ -102,6 +102,7 @@ struct log_msg {
 /* proc.c */
 const char	*proc_name(enum proc_role);
 void		 close_from(int);
+uint64_t	 monotonic_ms(void);	/* CLOCK_MONOTONIC in milliseconds */
 
 /*
  * The resolver is a program of its own, installed beside dnstlsd: only

@@ -378,15 +378,6 @@ log_child_exit(const struct child *c, int status)
 		    (int)c->pid, WEXITSTATUS(status));
 }
 
-static uint64_t
-parent_now_ms(void)
-{
-	struct timespec	 now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
-}
-
 static void
 report_dropped(struct child *c)
 {
@@ -422,7 +413,7 @@ child_log(struct child *c, const struct imsg *imsg)
 	if (imsg->data[imsg->datalen - 1] != '\0')
 		fatalx("protocol violation by the %s: log line not "
 		    "terminated", proc_name(c->role));
-	if (!logline_admit(&c->log_limit, parent_now_ms())) {
+	if (!logline_admit(&c->log_limit, monotonic_ms())) {
 		if (c->log_dropped_ev != NULL &&
 		    !evtimer_pending(c->log_dropped_ev, NULL))
 			evtimer_add(c->log_dropped_ev, &tv);
@@ -697,7 +688,7 @@ parent_main(struct dnstlsd_conf *conf, int foreground, int verbose,
 
 		set_nonblock(c->ibuf.fd);
 		logline_limit_init(&c->log_limit, CHILD_LOG_RATE,
-		    CHILD_LOG_BURST, parent_now_ms());
+		    CHILD_LOG_BURST, monotonic_ms());
 		c->log_dropped_ev = evtimer_new(p.base, log_dropped_timer, c);
 		c->ev = event_new(p.base, c->ibuf.fd, EV_READ | EV_PERSIST,
 		    dispatch_child, c);

@@ -20,7 +20,8 @@
  * authenticating each server by CA and name, by address, or by SPKI pin,
  * and fails over between upstreams. It never sees a client address: a
  * query is an opaque id and a DNS message. Sandboxed: socket() only for
- * AF_INET/AF_INET6 streams, no open(); the CA bundle came in memory.
+ * TCP over AF_INET/AF_INET6, connect() only to the upstreams' ports
+ * (Landlock), no open(); the CA bundle came in memory.
  */
 
 #include <sys/types.h>
@@ -198,10 +199,7 @@ static void	 conn_suspect(struct conn *, const struct rquery *);
 static uint64_t
 now_ms(void)
 {
-	struct timespec	 now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+	return monotonic_ms();
 }
 
 static uint64_t
