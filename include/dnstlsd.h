@@ -78,7 +78,6 @@ struct proc_startup {
 	uid_t		 uid;
 	gid_t		 gid;
 	int		 verbose;
-	int		 foreground;
 	int		 no_seccomp;	/* debug only: logged loudly */
 	char		 chroot[PATH_MAX];
 };
@@ -90,15 +89,20 @@ struct conf_main {
 	int32_t		 policy;	/* enum conf_policy */
 };
 
+/*
+ * A child's log line: the parent adds the child's role, escapes what is
+ * not printable and limits how many lines a second each child gets.
+ */
 struct log_msg {
 	int		 priority;
-	/* followed by the text, NUL-terminated */
+	/* followed by the text, NUL-terminated, without any prefix */
 };
 #define LOG_MSG_MAX	1024
 
 /* proc.c */
 const char	*proc_name(enum proc_role);
 void		 close_from(int);
+uint64_t	 monotonic_ms(void);	/* CLOCK_MONOTONIC in milliseconds */
 
 /*
  * The resolver is a program of its own, installed beside dnstlsd: only
@@ -129,8 +133,11 @@ struct event_base;
 struct child_startup {
 	struct proc_startup	 info;
 	struct imsgbuf		 parent;	/* channel to the parent */
+	uint16_t		 connect_ports[CONF_MAX_UPSTREAMS];
+	size_t			 nconnect;	/* TCP ports it may connect to */
 };
 void		 child_init(enum proc_role, struct child_startup *);
+void		 child_allow_connect(struct child_startup *, uint16_t);
 int		 child_get_startup(struct child_startup *, struct imsg *);
 void		 child_enter_sandbox(enum proc_role, struct child_startup *);
 void		 imsg_fatal_check(const struct imsg *, const struct imsg_rule *,

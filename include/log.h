@@ -15,9 +15,10 @@
  */
 
 /*
- * Logging for every process: stderr in the foreground, otherwise syslog
- * in the parent and, in the sandboxed children (which may not open the
- * syslog socket), a sink that forwards each line to the parent.
+ * Logging for every process: the parent writes to stderr in the
+ * foreground, otherwise to syslog; a child has a sink that forwards each
+ * message, without the "process: " prefix, to the parent, which adds the
+ * child's role itself (see logline.h).
  */
 
 #ifndef LOG_H
@@ -30,7 +31,7 @@ typedef void	(*log_sink_fn)(int, const char *);
 void	 log_init(int foreground, int verbose, const char *procname);
 void	 log_setverbose(int);
 int	 log_getverbose(void);
-void	 log_setsink(log_sink_fn);
+void	 log_setsink(log_sink_fn);	/* messages go there, unprefixed */
 void	 log_emit(int, const char *);	/* a line already formatted */
 void	 log_warn(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2)));

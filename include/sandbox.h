@@ -16,14 +16,17 @@
 
 /*
  * The sandbox: one interface, one implementation per platform
- * (sandbox_linux.c: chroot, setresuid, libcap-ng, seccomp; sandbox_openbsd.c:
- * chroot, setresuid, pledge).
+ * (sandbox_linux.c: chroot, libcap-ng, Landlock, seccomp;
+ * sandbox_openbsd.c: chroot, setresuid, unveil, pledge).
  */
 
 #ifndef SANDBOX_H
 #define SANDBOX_H
 
 #include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
 
 enum sandbox_role {
 	SANDBOX_FRONTEND,
@@ -32,12 +35,14 @@ enum sandbox_role {
 
 /*
  * Child: chroot to dir, become uid/gid with no capabilities and no way
- * back (NoNewPrivs), then the role's syscall allowlist; a syscall outside
- * it kills the process. Fatal on any failure. no_filter skips only the
- * syscall filter (debugging under valgrind).
+ * back (NoNewPrivs), lose all file access and every TCP bind and connect
+ * but to connect_ports (Landlock, where the kernel has it; OpenBSD's
+ * pledge cannot tell ports apart), then the role's syscall allowlist; a
+ * syscall outside it kills the process. Fatal on any failure. no_filter
+ * skips only the syscall filter (debugging under valgrind).
  */
 void	 sandbox_child(enum sandbox_role, const char *dir, uid_t, gid_t,
-	    int no_filter);
+	    const uint16_t *connect_ports, size_t nconnect, int no_filter);
 
 /* Parent: become uid/gid keeping only the right to bind low ports. */
 void	 sandbox_parent(uid_t, gid_t);

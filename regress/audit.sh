@@ -2,9 +2,9 @@
 # dnstlsd regress: audit a running daemon's privileges.
 # Copyright (c) 2026 the dnstlsd authors. ISC license, see LICENSE.
 #
-# usage: regress/audit.sh PARENT_PID   audit a running daemon
-#        regress/audit.sh              start one in a scratch namespace
-#                                      (t_audit.sh) and audit it
+# usage: regress/audit.sh PARENT_PID [LOG]   audit a running daemon
+#        regress/audit.sh                    start one in a scratch
+#                                            namespace (t_audit.sh), audit it
 # Prints, for the parent and both children, uid/gid, capabilities,
 # NoNewPrivs, seccomp mode, root directory and open file descriptors, and
 # exits 1 when any process holds more than SPEC section 1 allows:
@@ -15,6 +15,14 @@
 #   resolver's TLS session memfds are memory, not files);
 #   parent and frontend: run dnstlsd, with no TLS library mapped; the
 #   resolver runs dnstlsd-resolver, the only program linked to libtls.
+# Landlock: /proc/PID/status does not show a Landlock domain, so the
+# state shown is what each child logged when it entered its sandbox
+# ("frontend: sandbox: pid N: landlock abi 7: no file access, ..."), read
+# from LOG (the daemon's -F output, or a syslog file; $T/dnstlsd.log in a
+# test).  With a log, on a kernel with Landlock network rules (ABI 4),
+# a child whose line is missing or claims less than "no file access" and
+# (frontend) "no tcp bind or connect" / (resolver) "no tcp bind, tcp
+# connect to port(s) ... only" is a violation.
 # Must run as root to read other users' /proc entries.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -102,12 +110,41 @@ check_program() {
 	fi
 }
 
+# landlock_line ROLE PID LOG: the last sandbox line that child logged
+landlock_line() {
+	grep -a -- "^$1: sandbox: pid $2: landlock" "$3" 2>/dev/null | tail -n 1
+}
+
+check_landlock() {
+	local role=$1 pid=$2 logf=$3 abi=$4 line want
+	if [ -z "$logf" ]; then
+		echo "  Landlock: not shown by /proc; give the daemon's log to see it"
+		return
+	fi
+	line=$(landlock_line "$role" "$pid" "$logf")
+	echo "  Landlock: ${line:-no sandbox line from pid $pid in $logf}"
+	[ "${abi:-0}" -ge 4 ] || return 0
+	case $role in
+	frontend) want="no file access, no tcp bind or connect" ;;
+	*) want="no file access, no tcp bind, tcp connect to port" ;;
+	esac
+	case $line in
+	*"landlock abi "*": $want"*) ;;
+	*) bad "$role $pid: kernel Landlock ABI $abi, but the child does not report \"$want\"" ;;
+	esac
+}
+
 audit() {
-	local parent=$1 front resolver p role
+	local parent=$1 logf=${2:-} front resolver p role abi
 	[ "$(id -u)" -eq 0 ] || { echo "audit.sh: must run as root"; return 1; }
 	pid_alive "$parent" || { echo "audit.sh: no process $parent"; return 1; }
 	front=$(child_pid "$parent" frontend)
 	resolver=$(child_pid "$parent" resolver)
+	# in a test, the daemon's log is known
+	if [ -z "$logf" ] && [ -n "${T:-}" ] && [ -f "$T/dnstlsd.log" ]; then
+		logf=$T/dnstlsd.log
+	fi
+	abi=$("$PY" -c 'import ctypes; print(ctypes.CDLL(None, use_errno=True).syscall(444, None, 0, 1))' 2>/dev/null)
 	printf '%-9s %7s  %-23s %-23s %-16s %-16s %-16s %-16s %3s %3s  %s\n' \
 	    ROLE PID "UID r/e/s/fs" "GID r/e/s/fs" CAPEFF CAPPRM CAPBND \
 	    CAPAMB NNP SEC ROOT
@@ -120,8 +157,10 @@ audit() {
 		[ -n "${p#*:}" ] || continue
 		echo "$role ${p#*:}: $(tr '\0' ' ' <"/proc/${p#*:}/cmdline")"
 		echo "  Groups: $(field "${p#*:}" Groups)  Seccomp_filters: $(field "${p#*:}" Seccomp_filters)"
+		[ "$role" = parent ] || check_landlock "$role" "${p#*:}" "$logf" "$abi"
 		ls -l "/proc/${p#*:}/fd" 2>&1 | sed -n 's/^.* \([0-9]* -> .*\)$/  fd \1/p'
 	done
+	echo "kernel Landlock ABI: ${abi:-unknown} (4 or more: network rules)"
 	echo
 	check_parent "$parent"
 	check_program parent "$parent" dnstlsd
@@ -144,7 +183,8 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	if [ $# -eq 0 ]; then
 		exec bash "$RT_DIR/t_audit.sh"
 	fi
-	[ $# -eq 1 ] || { echo "usage: $0 [PARENT_PID]" >&2; exit 2; }
-	audit "$1"
+	[ $# -ge 1 ] && [ $# -le 2 ] ||
+	    { echo "usage: $0 [PARENT_PID [LOG]]" >&2; exit 2; }
+	audit "$1" "${2:-}"
 	exit $?
 fi

@@ -11,6 +11,7 @@
 #   dotserver.py --listen ADDR --port P --cert PEM --key KEY --log FILE
 #                [--mode MODE [ARG]] [--down-file PATH] [--down-how HOW]
 #                [--pad-answers] [--txt-records N] [--max-seconds SECS]
+#                [--slow-prefix PREFIX --slow-ms MS]
 #       MODE normal           answer every query at once
 #            silent           finish the TLS handshake, read, never answer
 #            close-after N    answer N queries on a connection, then close it
@@ -24,6 +25,10 @@
 #       --txt-records N       answer TXT queries with N records of 255
 #                             bytes each (268 bytes on the wire): answers
 #                             of any size, up to 244 records
+#       --slow-prefix PREFIX  names starting with PREFIX (any case) are
+#       --slow-ms MS          answered MS ms after they came, whatever the
+#                             mode; the others as the mode says (a slow
+#                             authoritative server behind a healthy resolver)
 #       --down-file PATH      while PATH exists the server is down: HOW
 #                             "refuse" (default) closes the listening socket
 #                             (connections are refused), "close" accepts and
@@ -45,6 +50,12 @@
 #       N UDP queries for PREFIXi.test from SRC, one every INTERVAL_MS,
 #       checked like burst; waits 6 s for the last.  Prints a JSON summary
 #       (ok, servfail, wrong, missing); exit 0 only when all were right
+#   dotserver.py mixed ADDR PORT SECS SLOW_QPS FAST_QPS [WAIT]
+#       for SECS, SLOW_QPS queries a second for slow<i>.test and FAST_QPS
+#       for fast<i>.test (all different names, mixed case), UDP from one
+#       socket, then WAIT s (default 6) for the last answers; each checked
+#       as burst does.  Prints a JSON summary with the count and the
+#       slowest answer of each kind; exit 0 when every query was answered.
 #
 # Answers: A gets 192.0.2.X (X from a CRC of the lower-cased name) with TTL
 # 60, any other type NOERROR with no data; the question is copied byte for
@@ -327,14 +338,19 @@ class Conn:
                                trailing=q["trailing"], pending=0,
                                blackhole=True)
             return
+        q["held"] = self.srv.slow_name(q)
         self.pending.append(q)
         self.srv.log.write("query", conn=self.cid, seq=q["seq"],
                            len=len(msg), id=q["id"], qname=q["qname"],
                            qtype=q["qtype"], edns=q["edns"], do=q["do"],
                            pad=q["pad"], npad=q["npad"], padlen=q["padlen"],
                            padzero=q["padzero"], trailing=q["trailing"],
-                           pending=len(self.pending))
-        self.srv.mode_query(self, q)
+                           pending=len(self.pending), held=q["held"])
+        if q["held"]:
+            self.srv.after(self.srv.args.slow_ms / 1000.0,
+                           lambda: self.srv.answer_later(self, q))
+        else:
+            self.srv.mode_query(self, q)
 
     def answer(self, q):
         if self.closed or q not in self.pending:
@@ -512,6 +528,10 @@ class Server:
         """Whether q is one never to answer (and never to keep)."""
         return self.mode == "blackhole" and \
             q["qname"].lower().startswith(self.param.lower())
+    def slow_name(self, q):
+        """Whether --slow-prefix holds q back for --slow-ms."""
+        prefix = self.args.slow_prefix
+        return bool(prefix) and q["qname"].lower().startswith(prefix.lower())
 
     def mode_query(self, c, q):
         if self.mode == "delay":
@@ -523,9 +543,10 @@ class Server:
             for q in list(c.pending):
                 if c.closing:
                     break
-                c.answer(q)
+                if not q["held"]:
+                    c.answer(q)
         elif self.mode == "reorder":
-            if len(c.pending) >= 2:
+            if sum(1 for q in c.pending if not q["held"]) >= 2:
                 self.answer_reversed(c)
             elif c.pending and not c.timer_armed:
                 c.timer_armed = True
@@ -542,7 +563,8 @@ class Server:
 
     def answer_reversed(self, c):
         for q in sorted(c.pending, key=lambda p: -p["seq"]):
-            c.answer(q)
+            if not q["held"]:
+                c.answer(q)
 
     def reorder_timer(self, c):
         c.timer_armed = False
@@ -601,6 +623,7 @@ def stats(path):
     unpadded = not128 = no_edns = nonzero_pad = trailing = 0
     multipad = nopadbytes = 0
     max_pending = 0
+    held = 0
     overtaken = 0
     lost = 0
     first_query = last_query = None
@@ -629,6 +652,7 @@ def stats(path):
                 not128 += 1 if e["len"] % 128 else 0
                 no_edns += 0 if e["edns"] else 1
                 trailing += 1 if e["trailing"] else 0
+                held += 1 if e.get("held") else 0
                 first_query = first_query or e["t"]
                 last_query = e["t"]
             elif ev == "answer":
@@ -645,7 +669,7 @@ def stats(path):
             "max_pending": max_pending, "unpadded": unpadded,
             "not128": not128, "no_edns": no_edns, "nonzero_pad": nonzero_pad,
             "trailing": trailing, "overtaken": overtaken, "lost": lost,
-            "multipad": multipad, "nopadbytes": nopadbytes,
+            "multipad": multipad, "nopadbytes": nopadbytes, "held": held,
             "first_query": first_query, "last_query": last_query}
 
 
@@ -782,6 +806,64 @@ def trickle(addr, port, src, n, prefix, interval):
            "missing": n - len(got) - len(problems)}
     print(json.dumps(out, sort_keys=True))
     return 0 if len(got) == n else 1
+def mixed(addr, port, secs, slow_qps, fast_qps, wait):
+    """Slow and fast names at fixed rates, open loop; see the header."""
+    rnd = random.Random()
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    n_slow, n_fast = int(secs * slow_qps), int(secs * fast_qps)
+    if n_slow + n_fast > 60000:
+        sys.exit("dotserver: mixed: too many queries")
+    ids = iter(rnd.sample(range(65536), n_slow + n_fast))
+    plan = [(i / float(slow_qps), "slow", i) for i in range(n_slow)] + \
+        [(i / float(fast_qps), "fast", i) for i in range(n_fast)]
+    plan.sort()
+    sent, kind, t_sent, got, problems = {}, {}, {}, {}, []
+    worst = {"slow": 0, "fast": 0}
+    t0 = time.monotonic()
+    end = t0 + secs + wait
+    nxt = 0
+    while len(got) < len(plan):
+        now = time.monotonic()
+        if now >= end:
+            break
+        while nxt < len(plan) and plan[nxt][0] <= now - t0:
+            _, k, i = plan[nxt]
+            nxt += 1
+            qid = next(ids)
+            name = mixed_case("%s%d.test." % (k, i), rnd)
+            question = name_wire(name) + struct.pack("!HH", T_A, 1)
+            sent[qid] = (name, question)
+            kind[qid] = k
+            t_sent[qid] = time.monotonic()
+            s.sendto(struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) +
+                     question, (addr, port))
+        due = plan[nxt][0] + t0 if nxt < len(plan) else end
+        s.settimeout(max(0.001, min(due, end) - time.monotonic()))
+        try:
+            pkt = s.recv(65535)
+        except socket.timeout:
+            continue
+        why = check_answer(pkt, sent, got)
+        if why:
+            problems.append(why)
+            continue
+        qid = struct.unpack("!H", pkt[:2])[0]
+        got[qid] = True
+        ms = round((time.monotonic() - t_sent[qid]) * 1000)
+        worst[kind[qid]] = max(worst[kind[qid]], ms)
+    ok = {"slow": 0, "fast": 0}
+    for qid in got:
+        ok[kind[qid]] += 1
+    missing = [sent[q][0] for q in sent if q not in got]
+    out = {"slow_sent": n_slow, "slow_ok": ok["slow"],
+           "slow_max_ms": worst["slow"], "fast_sent": n_fast,
+           "fast_ok": ok["fast"], "fast_max_ms": worst["fast"],
+           "problems": problems[:10], "nproblems": len(problems),
+           "missing": missing[:10], "nmissing": len(missing)}
+    print(json.dumps(out, sort_keys=True))
+    return 0 if not missing and not problems and nxt == len(plan) else 1
 
 
 def check_answer(pkt, sent, got):
@@ -835,6 +917,10 @@ def main():
     if argv and argv[0] == "trickle" and len(argv) == 7:
         return trickle(argv[1], int(argv[2]), argv[3], int(argv[4]),
                        argv[5], int(argv[6]) / 1000.0)
+    if argv and argv[0] == "mixed" and len(argv) in (6, 7):
+        return mixed(argv[1], int(argv[2]), float(argv[3]), float(argv[4]),
+                     float(argv[5]), float(argv[6]) if len(argv) == 7
+                     else 6.0)
     p = argparse.ArgumentParser(prog="dotserver.py")
     p.add_argument("--listen", required=True)
     p.add_argument("--port", type=int, default=853)
@@ -850,7 +936,11 @@ def main():
     p.add_argument("--tls12", action="store_true",
                    help="speak TLS 1.2 only (instead of 1.3 only)")
     p.add_argument("--max-seconds", type=float, default=120.0)
+    p.add_argument("--slow-prefix", default=None)
+    p.add_argument("--slow-ms", type=int, default=0)
     args = p.parse_args(argv)
+    if args.slow_prefix is not None and not 0 < args.slow_ms <= 60000:
+        sys.exit("dotserver: --slow-prefix needs --slow-ms in (0, 60000]")
     if not 0 < args.max_seconds <= 3600:
         sys.exit("dotserver: --max-seconds must be in (0, 3600]")
     if not 0 <= args.txt_records <= 244:

@@ -16,7 +16,9 @@
 
 /*
  * Logging, shared by all processes. Each process holds its own copy of
- * this state (set once at start): the only globals of this file.
+ * this state (set once at start): the only globals of this file. A line
+ * is "process: message"; with a sink (a child, whose lines the parent
+ * writes) the message goes without the prefix, which the parent adds.
  */
 
 #include <errno.h>
@@ -68,9 +70,7 @@ log_setsink(log_sink_fn fn)
 void
 log_emit(int pri, const char *line)
 {
-	if (log_sink != NULL)
-		log_sink(pri, line);
-	else if (log_foreground)
+	if (log_foreground)
 		fprintf(stderr, "%s\n", line);
 	else
 		syslog(pri, "%s", line);
@@ -83,17 +83,23 @@ static void
 vlog(int pri, const char *fmt, va_list ap, int with_errno)
 {
 	char	 msg[LOG_LINE], line[LOG_LINE + 64];
+	size_t	 len;
 	int	 saved = errno;
 
 	if (pri == LOG_DEBUG && log_verbose < 1)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (with_errno)
-		snprintf(line, sizeof(line), "%s: %s: %s", log_procname, msg,
+	if (with_errno) {
+		len = strlen(msg);
+		snprintf(msg + len, sizeof(msg) - len, ": %s",
 		    strerror(saved));
-	else
+	}
+	if (log_sink != NULL)
+		log_sink(pri, msg);
+	else {
 		snprintf(line, sizeof(line), "%s: %s", log_procname, msg);
-	log_emit(pri, line);
+		log_emit(pri, line);
+	}
 	errno = saved;
 }
 

@@ -18,8 +18,10 @@
  * The parent process. Starts as root: reads the CA bundle, binds the
  * listening sockets, starts the frontend and the resolver with fork+exec
  * and hands them their sockets and configuration; then drops to the
- * run-as user keeping only CAP_NET_BIND_SERVICE, relays the children's
- * log lines, and shuts everything down when a child dies or on SIGTERM.
+ * run-as user keeping only CAP_NET_BIND_SERVICE, writes the children's
+ * log lines (under their role, escaped, rate-limited: a child is not
+ * trusted with the log), and shuts everything down when a child dies or
+ * on SIGTERM.
  * It never parses DNS and never talks to clients or upstreams.
  */
 
@@ -46,18 +48,24 @@
 #include "config.h"
 #include "dnstlsd.h"
 #include "log.h"
+#include "logline.h"
 #include "sandbox.h"
 
 #define LISTEN_BACKLOG	512
 #define NOFILE_WANTED	8192
 #define UDP_RCVBUF	(4 * 1024 * 1024)	/* ~20000 queries */
 #define SHUTDOWN_WAIT_MS 1500
+#define CHILD_LOG_RATE	50	/* lines a second from each child */
+#define CHILD_LOG_BURST	200
+#define CHILD_LOG_REPORT_MS 1000 /* how often drops are reported */
 
 struct child {
-	enum proc_role	 role;
-	pid_t		 pid;
-	struct imsgbuf	 ibuf;
-	struct event	*ev;
+	enum proc_role		 role;
+	pid_t			 pid;
+	struct imsgbuf		 ibuf;
+	struct event		*ev;
+	struct logline_limit	 log_limit;
+	struct event		*log_dropped_ev;
 };
 
 struct parent {
@@ -202,7 +210,14 @@ bind_socket(const struct conf_listen *l, int type)
 	fd = socket(l->ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		fatal("%s: socket", __func__);
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
+	/*
+	 * TCP only: there it merely allows binding over connections in
+	 * TIME_WAIT after a restart. On a UDP socket it would let any local
+	 * user bind the same port on a more specific address (with the
+	 * option set too) and take our clients' queries.
+	 */
+	if (type == SOCK_STREAM && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR,
+	    &on, sizeof(on)) == -1)
 		fatal("%s: SO_REUSEADDR", __func__);
 	if (l->ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &on, sizeof(on)) == -1)
@@ -283,14 +298,12 @@ compose(struct child *c, uint32_t type, int fd, const void *data, size_t len)
 
 /* what both children are told first: the same for each */
 static void
-make_startup(struct proc_startup *ps, uid_t uid, gid_t gid, int foreground,
-    int verbose)
+make_startup(struct proc_startup *ps, uid_t uid, gid_t gid, int verbose)
 {
 	memset(ps, 0, sizeof(*ps));
 	ps->uid = uid;
 	ps->gid = gid;
 	ps->verbose = verbose;
-	ps->foreground = foreground;
 	ps->no_seccomp = getenv("DNSTLSD_UNSAFE_NO_SECCOMP") != NULL;
 	if (ps->no_seccomp)
 		log_warnx("*** DNSTLSD_UNSAFE_NO_SECCOMP set: children run "
@@ -365,6 +378,101 @@ log_child_exit(const struct child *c, int status)
 		    (int)c->pid, WEXITSTATUS(status));
 }
 
+static void
+report_dropped(struct child *c)
+{
+	uint64_t	 n;
+
+	if ((n = logline_dropped(&c->log_limit)) > 0)
+		log_warnx("%s: %llu log lines dropped (more than %d a second)",
+		    proc_name(c->role), (unsigned long long)n,
+		    CHILD_LOG_RATE);
+}
+
+static void
+log_dropped_timer(evutil_socket_t fd, short events, void *arg)
+{
+	report_dropped(arg);
+}
+
+/*
+ * A child's line, written under the role we know it by: whatever it
+ * says, it stays one line of printable text and cannot pass for another
+ * process's; past its rate it is only counted, and a line a second says
+ * how many were dropped.
+ */
+static void
+child_log(struct child *c, const struct imsg *imsg)
+{
+	struct timeval	 tv = { CHILD_LOG_REPORT_MS / 1000,
+			    (CHILD_LOG_REPORT_MS % 1000) * 1000 };
+	struct log_msg	 lm;
+	char		 line[LOGLINE_ESCAPED(LOG_MSG_MAX) + 16];
+
+	memcpy(&lm, imsg->data, sizeof(lm));
+	if (imsg->data[imsg->datalen - 1] != '\0')
+		fatalx("protocol violation by the %s: log line not "
+		    "terminated", proc_name(c->role));
+	if (!logline_admit(&c->log_limit, monotonic_ms())) {
+		if (c->log_dropped_ev != NULL &&
+		    !evtimer_pending(c->log_dropped_ev, NULL))
+			evtimer_add(c->log_dropped_ev, &tv);
+		return;
+	}
+	/* LOG_EMERG and LOG_ALERT may page people: not a child's to send */
+	if (lm.priority < LOG_CRIT)
+		lm.priority = LOG_CRIT;
+	if (lm.priority > LOG_DEBUG)
+		lm.priority = LOG_WARNING;
+	logline_format(line, sizeof(line), proc_name(c->role),
+	    imsg->data + sizeof(lm), imsg->datalen - sizeof(lm) - 1);
+	log_emit(lm.priority, line);
+}
+
+/* what the child sent: 1 more may come, 0 nothing yet, -1 it is gone */
+static int
+read_child(struct child *c)
+{
+	struct imsg	 imsg;
+	int		 rc;
+
+	if ((rc = channel_read(&c->ibuf, proc_name(c->role))) != 1)
+		return rc;
+	while (channel_get(&c->ibuf, &imsg, parent_rules, 1,
+	    proc_name(c->role)))
+		child_log(c, &imsg);
+	return 1;
+}
+
+static void
+dispatch_child(evutil_socket_t fd, short events, void *arg)
+{
+	struct child	*c = arg;
+
+	/* the child is gone: SIGCHLD says why and shuts down */
+	if (read_child(c) == -1)
+		event_del(c->ev);
+}
+
+/*
+ * Before a child's death is reported, or the daemon exits: the lines the
+ * children sent last (the reason a child stopped, most often). Bounded:
+ * a child that keeps writing does not hold the shutdown up.
+ */
+static void
+drain_child_logs(struct parent *p)
+{
+	int	 i, n;
+
+	for (i = 0; i < 2; i++) {
+		if (p->child[i].ev == NULL)
+			continue;
+		for (n = 0; n < 16 && read_child(&p->child[i]) == 1; n++)
+			;
+		report_dropped(&p->child[i]);
+	}
+}
+
 /* reap what has exited; returns how many children are still running */
 static int
 reap_children(struct parent *p, int quiet)
@@ -398,6 +506,7 @@ parent_shutdown(struct parent *p, int status)
 	int		 i, waited;
 
 	p->shutting_down = 1;
+	drain_child_logs(p);
 	for (i = 0; i < 2; i++)
 		if (p->child[i].pid > 0)
 			kill(p->child[i].pid, SIGTERM);
@@ -424,6 +533,7 @@ on_signal(evutil_socket_t sig, short events, void *arg)
 		log_info("received %s, shutting down", signame((int)sig));
 		parent_shutdown(p, 0);
 	case SIGCHLD:
+		drain_child_logs(p);
 		if (reap_children(p, 0) < 2) {
 			log_warnx("a child process died, shutting down");
 			parent_shutdown(p, 1);
@@ -433,33 +543,6 @@ on_signal(evutil_socket_t sig, short events, void *arg)
 		log_warnx("SIGHUP: configuration reload is not supported in "
 		    "this version, ignored");
 		break;
-	}
-}
-
-static void
-dispatch_child(evutil_socket_t fd, short events, void *arg)
-{
-	struct child	*c = arg;
-	struct imsg	 imsg;
-	struct log_msg	 lm;
-
-	switch (channel_read(&c->ibuf, proc_name(c->role))) {
-	case -1:
-		/* the child is gone: SIGCHLD says why and shuts down */
-		event_del(c->ev);
-		return;
-	case 0:
-		return;
-	}
-	while (channel_get(&c->ibuf, &imsg, parent_rules, 1,
-	    proc_name(c->role))) {
-		memcpy(&lm, imsg.data, sizeof(lm));
-		if (imsg.data[imsg.datalen - 1] != '\0')
-			fatalx("protocol violation by the %s: log line not "
-			    "terminated", proc_name(c->role));
-		if (lm.priority < LOG_EMERG || lm.priority > LOG_DEBUG)
-			lm.priority = LOG_WARNING;
-		log_emit(lm.priority, (const char *)imsg.data + sizeof(lm));
 	}
 }
 
@@ -551,7 +634,7 @@ parent_main(struct dnstlsd_conf *conf, int foreground, int verbose,
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 		    pair[i]) == -1)
 			fatal("socketpair");
-	make_startup(&startup, uid, gid, foreground, verbose);
+	make_startup(&startup, uid, gid, verbose);
 	for (i = 0; i < 2; i++) {
 		struct child	*c = &p.child[i];
 
@@ -604,9 +687,13 @@ parent_main(struct dnstlsd_conf *conf, int foreground, int verbose,
 		struct child	*c = &p.child[i];
 
 		set_nonblock(c->ibuf.fd);
+		logline_limit_init(&c->log_limit, CHILD_LOG_RATE,
+		    CHILD_LOG_BURST, monotonic_ms());
+		c->log_dropped_ev = evtimer_new(p.base, log_dropped_timer, c);
 		c->ev = event_new(p.base, c->ibuf.fd, EV_READ | EV_PERSIST,
 		    dispatch_child, c);
-		if (c->ev == NULL || event_add(c->ev, NULL) == -1)
+		if (c->ev == NULL || c->log_dropped_ev == NULL ||
+		    event_add(c->ev, NULL) == -1)
 			fatalx("event_new");
 	}
 	/* a child may have died before SIGCHLD was watched */

@@ -18,8 +18,9 @@
  * What the processes do the same way: the channels between them (read,
  * checked message by message against the receiver's rules, flushed);
  * and for the children, reading their start-up messages from the parent
- * on fd 3 before any sandbox exists, forwarding their log lines to the
- * parent once sandboxed, and entering the sandbox.
+ * on fd 3 before any sandbox exists, forwarding every log line to the
+ * parent (which prefixes, escapes and rate-limits it: a child never
+ * writes to the log itself), and entering the sandbox.
  */
 
 #include <sys/types.h>
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dnstlsd.h"
@@ -50,6 +52,15 @@ const char *
 proc_name(enum proc_role role)
 {
 	return proc_names[role];
+}
+
+uint64_t
+monotonic_ms(void)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
 }
 
 void
@@ -73,6 +84,26 @@ set_nonblock(int fd)
 		fatal("%s: fcntl F_SETFL", __func__);
 }
 
+static void
+log_to_parent(int priority, const char *line)
+{
+	uint8_t		 buf[sizeof(struct log_msg) + LOG_MSG_MAX];
+	struct log_msg	 lm;
+	size_t		 len;
+
+	len = strnlen(line, LOG_MSG_MAX - 1);
+	lm.priority = priority;
+	memcpy(buf, &lm, sizeof(lm));
+	memcpy(buf + sizeof(lm), line, len);
+	buf[sizeof(lm) + len] = '\0';
+	/* log lines are rare: waiting for them to leave keeps fatal() honest */
+	if (imsg_compose(log_channel, IMSG_LOG, 0, -1, buf,
+	    sizeof(lm) + len + 1) == -1 || imsg_flush(log_channel) == -1) {
+		/* nowhere left to log to */
+		return;
+	}
+}
+
 void
 child_init(enum proc_role role, struct child_startup *cs)
 {
@@ -83,6 +114,23 @@ child_init(enum proc_role role, struct child_startup *cs)
 		    "hand", IMSG_FD);
 	if (imsgbuf_init(&cs->parent, IMSG_FD) == -1)
 		fatal("%s: imsgbuf_init", __func__);
+	log_channel = &cs->parent;
+	log_setsink(log_to_parent);
+}
+
+/* a TCP port the sandbox will let the child connect to */
+void
+child_allow_connect(struct child_startup *cs, uint16_t port)
+{
+	size_t	 i;
+
+	for (i = 0; i < cs->nconnect; i++)
+		if (cs->connect_ports[i] == port)
+			return;
+	if (cs->nconnect == sizeof(cs->connect_ports) /
+	    sizeof(cs->connect_ports[0]))
+		fatalx("%s: too many ports", __func__);
+	cs->connect_ports[cs->nconnect++] = port;
 }
 
 /*
@@ -110,24 +158,29 @@ child_get_startup(struct child_startup *cs, struct imsg *imsg)
 	}
 }
 
-static void
-log_to_parent(int priority, const char *line)
-{
-	uint8_t		 buf[sizeof(struct log_msg) + LOG_MSG_MAX];
-	struct log_msg	 lm;
-	size_t		 len;
 
-	len = strnlen(line, LOG_MSG_MAX - 1);
-	lm.priority = priority;
-	memcpy(buf, &lm, sizeof(lm));
-	memcpy(buf + sizeof(lm), line, len);
-	buf[sizeof(lm) + len] = '\0';
-	/* log lines are rare: waiting for them to leave keeps fatal() honest */
-	if (imsg_compose(log_channel, IMSG_LOG, 0, -1, buf,
-	    sizeof(lm) + len + 1) == -1 || imsg_flush(log_channel) == -1) {
-		/* nowhere left to log to */
-		return;
+/*
+ * Standard input, output and error become /dev/null: a compromised child
+ * must not write to the daemon's log (under -F) behind the parent's back.
+ * The sanitizers report on standard error, so it stays in their builds.
+ */
+static void
+detach_stdio(void)
+{
+	int	 fd, i;
+
+	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
+		fatal("%s: /dev/null", __func__);
+	for (i = 0; i <= 2; i++) {
+#ifdef DNSTLSD_SANITIZE
+		if (i == STDERR_FILENO)
+			continue;
+#endif
+		if (dup2(fd, i) == -1)
+			fatal("%s: dup2", __func__);
 	}
+	if (fd > STDERR_FILENO)
+		close(fd);
 }
 
 void
@@ -138,13 +191,10 @@ child_enter_sandbox(enum proc_role role, struct child_startup *cs)
 	log_setverbose(info->verbose);
 	if (info->uid == 0)
 		fatalx("%s: refusing to run as root", __func__);
+	detach_stdio();
 	sandbox_child(role == PROC_FRONTEND ? SANDBOX_FRONTEND :
 	    SANDBOX_RESOLVER, info->chroot, info->uid, info->gid,
-	    info->no_seccomp);
-	if (!info->foreground) {
-		log_channel = &cs->parent;
-		log_setsink(log_to_parent);
-	}
+	    cs->connect_ports, cs->nconnect, info->no_seccomp);
 }
 
 /* Any message a peer should not have sent is a fatal protocol violation. */

@@ -20,8 +20,9 @@
  * authenticating each server by CA and name, by address, or by SPKI pin,
  * and fails over between upstreams. It never sees a client address: a
  * query is an opaque id and a DNS message. Sandboxed: socket() only for
- * AF_INET/AF_INET6 streams, no open(); the CA bundle came in memory, and
- * what is parsed of it is parsed before the sandbox.
+ * TCP over AF_INET/AF_INET6, connect() only to the upstreams' ports
+ * (Landlock), no open(); the CA bundle came in memory, and what is
+ * parsed of it is parsed before the sandbox.
  */
 
 #include <sys/types.h>
@@ -45,18 +46,30 @@
 
 #include "dns.h"
 #include "dnstlsd.h"
+#include "idtab.h"
 #include "log.h"
 #include "pin.h"
 
 #define MAX_CONNS		4	/* per upstream */
-#define CONN_INFLIGHT		128	/* queries pipelined on one connection */
+#define CONN_INFLIGHT		128	/* on one, before opening another */
+#define CONN_MAX_INFLIGHT	(IDTAB_MAX - 1)	/* and the probe: a full idtab */
+/*
+ * Queries held at once, past which a query is answered SERVFAIL at once.
+ * The frontend holds at most 16384 and gives each up after 5 s; we give
+ * each up after 4.5 s, so an honest frontend never has us hold more than
+ * its 16384. A quarter more leaves room for our deadlines running late
+ * under load (the frontend may then reuse a query's place before we let
+ * go of it); a compromised frontend gets no more than this, about 12 MB.
+ */
+#define MAX_QUERIES		20480
+#define FULL_LOG_MS		60000	/* "too many queries": once a minute */
 #define CONN_IDLE_MS		8000	/* below Cloudflare's 10 s */
 #define KEEPALIVE_MIN_MS	100
 #define ATTEMPT_MIN_MS		250
 #define ATTEMPT_MAX_MS		1000
 #define ATTEMPT_UNKNOWN_MS	800	/* no RTT measured yet */
 #define HANDSHAKE_MS		2000	/* connect + TLS handshake */
-#define SILENT_MS		1500	/* waiting with nothing received */
+#define SILENT_MS		1000	/* answers owed, nothing heard: probe */
 #define BACKOFF_MIN_MS		1000
 #define BACKOFF_MAX_MS		60000
 #define WIRE_MAX		(2 + DNS_MAXMSG)
@@ -90,10 +103,18 @@ struct conn {
 	uint64_t		 opened_ms;
 	int			 waiting;	/* answers owed: silence counts */
 	int			 hedged;	/* queries asked elsewhere */
+	int			 probing;	/* probe sent, nothing heard since */
+	int			 probe_out;	/* the probe's ID is in ids */
+	uint16_t		 probe_id;
+	uint64_t		 heard_ms;	/* last message of any kind */
+	uint64_t		 probe_ms;	/* last probe sent */
+	uint64_t		 answered_ms;	/* last answer to a query, or
+						   when answers became owed */
 	struct event		 silence;
 	TAILQ_HEAD(, rquery)	 inflight;
 	int			 ninflight;
 	struct pin_session	 resume;	/* the session store, at connect */
+	struct idtab		 ids;		/* upstream ID: rquery or probe */
 	TAILQ_ENTRY(conn)	 entry;
 };
 
@@ -150,6 +171,10 @@ struct resolver {
 	uint8_t			 buf[WIRE_MAX];
 	uint16_t		 ids[1024];	/* random query IDs, unused */
 	size_t			 nids;
+	struct dns_query	 probe_q;	/* ". IN NS" */
+	int			 nqueries;	/* held, at most MAX_QUERIES */
+	uint64_t		 full_refused;	/* SERVFAIL for lack of room */
+	uint64_t		 full_logged_ms;
 };
 
 static const struct imsg_rule startup_rules[] = {
@@ -174,14 +199,12 @@ static void	 query_dispatch(struct rquery *);
 static int	 usable(const struct upstream *, const struct rquery *);
 static void	 conn_fail(struct conn *, const char *, int);
 static void	 conn_flush(struct conn *);
+static void	 conn_suspect(struct conn *, const struct rquery *);
 
 static uint64_t
 now_ms(void)
 {
-	struct timespec	 now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+	return monotonic_ms();
 }
 
 static uint64_t
@@ -222,6 +245,9 @@ query_detach(struct rquery *rq)
 
 	if (c == NULL)
 		return;
+	if (idtab_del(&c->ids, rq->upid) != rq)
+		fatalx("%s: query %u not in flight under its id", __func__,
+		    rq->fid);
 	TAILQ_REMOVE(&c->inflight, rq, entry);
 	c->ninflight--;
 	rq->conn = NULL;
@@ -240,6 +266,7 @@ query_free(struct rquery *rq)
 	query_detach(rq);
 	event_del(&rq->deadline);
 	event_del(&rq->attempt);
+	rq->r->nqueries--;
 	free(rq);
 }
 
@@ -298,6 +325,7 @@ conn_waiting(struct conn *c)
 	if (c->waiting)
 		return;
 	c->waiting = 1;
+	c->answered_ms = now_ms();
 	ms_to_tv(SILENT_MS, &tv);
 	evtimer_add(&c->silence, &tv);
 }
@@ -309,6 +337,8 @@ conn_heard(struct conn *c)
 	struct timeval	 tv;
 
 	c->hedged = 0;
+	c->probing = 0;
+	c->heard_ms = now_ms();
 	if (c->ninflight == 0) {
 		c->waiting = 0;
 		evtimer_del(&c->silence);
@@ -316,25 +346,6 @@ conn_heard(struct conn *c)
 	}
 	ms_to_tv(SILENT_MS, &tv);
 	evtimer_add(&c->silence, &tv);
-}
-
-/*
- * Answers were owed and nothing at all came back for SILENT_MS: the
- * connection (or the upstream) is dead even if TCP does not know yet.
- * A slow answer on a connection that answers others is not silence.
- */
-static void
-conn_silence(evutil_socket_t fd, short events, void *arg)
-{
-	struct conn	*c = arg;
-	struct resolver	*r = c->up->r;
-
-	if (!c->waiting || (c->ninflight == 0 && c->hedged == 0)) {
-		c->waiting = 0;
-		return;
-	}
-	conn_fail(c, "no answer, connection silent", 1);
-	frontend_flush(r);
 }
 
 /* no answer from this upstream in time: try the next one */
@@ -346,10 +357,13 @@ query_attempt_timeout(evutil_socket_t fd, short events, void *arg)
 	struct resolver	*r = rq->r;
 
 	/*
-	 * Slow, maybe silent: ask another upstream when there is one. The
-	 * connection's silence timer decides whether this one is dead; with
-	 * no other upstream the query waits for that or its deadline.
+	 * Slow, maybe silent: ask another upstream when there is one. A
+	 * probe, or the connection's silence timer, decides whether this
+	 * one is dead; with no other upstream the query waits for that or
+	 * its deadline.
 	 */
+	if (c != NULL)
+		conn_suspect(c, rq);
 	if (c != NULL && another_upstream(r, rq, c->up)) {
 		rq->tried |= 1U << c->up->idx;
 		c->hedged++;
@@ -357,17 +371,6 @@ query_attempt_timeout(evutil_socket_t fd, short events, void *arg)
 		query_dispatch(rq);
 	}
 	frontend_flush(r);
-}
-
-static int
-upid_in_use(const struct conn *c, uint16_t id)
-{
-	const struct rquery	*rq;
-
-	TAILQ_FOREACH(rq, &c->inflight, entry)
-		if (rq->upid == id)
-			return 1;
-	return 0;
 }
 
 static int
@@ -407,6 +410,132 @@ random_id(struct resolver *r)
 	return r->ids[--r->nids];
 }
 
+static uint16_t
+conn_random_id(void *arg)
+{
+	return random_id(arg);
+}
+
+/*
+ * A fresh upstream ID on c for val (a query, or c itself for the probe).
+ * With at most IDTAB_MAX in flight every try failing cannot happen.
+ */
+static int
+conn_new_id(struct conn *c, void *val, uint16_t *idp)
+{
+	if (idtab_add(&c->ids, val, conn_random_id, c->up->r, idp) == 0)
+		return 0;
+	if (errno == ENOMEM) {
+		log_warn("upstream %s: query id table", c->up->addr);
+		return -1;
+	}
+	fatalx("%s: no free query id with %u in flight", __func__,
+	    idtab_count(&c->ids));
+}
+
+/*
+ * Ask what any resolver answers from memory (". IN NS") under an ID of
+ * its own: an answer to anything proves the connection alive, however
+ * slow the names it owes; silence again proves it dead. Its ID stays in
+ * the table until its answer or the next probe, so a late answer is
+ * still known for what it is.
+ */
+static int
+conn_probe(struct conn *c)
+{
+	struct resolver	*r = c->up->r;
+	size_t		 len;
+	uint16_t	 id;
+
+	if (c->probe_out) {
+		if (idtab_del(&c->ids, c->probe_id) != c)
+			fatalx("%s: probe not in flight under its id",
+			    __func__);
+		c->probe_out = 0;
+	}
+	if (conn_new_id(c, c, &id) == -1)
+		return -1;
+	c->probe_id = id;
+	c->probe_out = 1;
+	len = dns_build_upstream_query(&r->probe_q, id, r->buf + 2,
+	    sizeof(r->buf) - 2);
+	if (len == 0)
+		fatalx("%s: cannot build the probe", __func__);
+	r->buf[0] = (uint8_t)(len >> 8);
+	r->buf[1] = (uint8_t)len;
+	if (conn_append(c, r->buf, len + 2) == -1)
+		return -1;
+	c->probing = 1;
+	event_active(&c->wev, EV_WRITE, 1);
+	log_debug("upstream %s: silent with answers owed, probing",
+	    c->up->addr);
+	return 0;
+}
+
+/*
+ * Probe c, unless it is being probed or its upstream is on probation
+ * (failed, not answered since: one silence is enough there); the answer
+ * is due within one attempt timeout. 0 when a probe is on its way.
+ */
+static int
+conn_probe_start(struct conn *c)
+{
+	struct timeval	 tv;
+
+	if (c->probing || c->up->failures > 0 || c->state != CONN_READY)
+		return -1;
+	if (conn_probe(c) == -1)
+		return -1;
+	c->probe_ms = now_ms();
+	ms_to_tv(attempt_ms(c->up), &tv);
+	evtimer_add(&c->silence, &tv);
+	return 0;
+}
+
+/*
+ * rq's attempt timed out and nothing at all came back on its connection
+ * since rq was sent: the first sign of a dead connection, or of a slow
+ * name. Tell them apart now rather than after SILENT_MS; but under a
+ * stream of slow names, no more than one probe per SILENT_MS.
+ */
+static void
+conn_suspect(struct conn *c, const struct rquery *rq)
+{
+	if (c->heard_ms < rq->sent_ms && (c->probe_ms == 0 ||
+	    elapsed_ms(c->probe_ms) >= SILENT_MS))
+		(void)conn_probe_start(c);
+}
+
+/*
+ * Answers were owed and nothing at all came back for SILENT_MS (or for
+ * a probe's attempt timeout): slow names, or a dead connection (or
+ * upstream) that TCP knows nothing of. A probe tells them apart; its
+ * silence is the verdict. Before the handshake its own timer decides.
+ */
+static void
+conn_silence(evutil_socket_t fd, short events, void *arg)
+{
+	struct conn	*c = arg;
+	struct resolver	*r = c->up->r;
+	struct timeval	 tv;
+
+	if (!c->waiting || (c->ninflight == 0 && c->hedged == 0)) {
+		c->waiting = 0;
+		c->probing = 0;
+		return;
+	}
+	if (c->state != CONN_READY) {
+		ms_to_tv(SILENT_MS, &tv);
+		evtimer_add(&c->silence, &tv);
+		return;
+	}
+	if (!c->probing && conn_probe_start(c) == 0)
+		return;
+	conn_fail(c, c->probing ? "no answer, not even to a probe" :
+	    "no answer, connection silent", 1);
+	frontend_flush(r);
+}
+
 static int
 query_send(struct rquery *rq, struct conn *c)
 {
@@ -415,17 +544,16 @@ query_send(struct rquery *rq, struct conn *c)
 	size_t		 len;
 	uint16_t	 id;
 
-	do {
-		id = random_id(r);
-	} while (upid_in_use(c, id));
+	if (conn_new_id(c, rq, &id) == -1)
+		return -1;
 	len = dns_build_upstream_query(&rq->q, id, r->buf + 2,
 	    sizeof(r->buf) - 2);
 	if (len == 0)
-		return -1;
+		goto fail;
 	r->buf[0] = (uint8_t)(len >> 8);
 	r->buf[1] = (uint8_t)len;
 	if (conn_append(c, r->buf, len + 2) == -1)
-		return -1;
+		goto fail;
 	rq->upid = id;
 	rq->conn = c;
 	TAILQ_INSERT_TAIL(&c->inflight, rq, entry);
@@ -445,6 +573,9 @@ query_send(struct rquery *rq, struct conn *c)
 	if (c->state == CONN_READY)
 		event_active(&c->wev, EV_WRITE, 1);
 	return 0;
+fail:
+	(void)idtab_del(&c->ids, id);
+	return -1;
 }
 
 /* --- upstream health --- */
@@ -533,6 +664,7 @@ conn_free(struct conn *c)
 		close(c->fd);
 	TAILQ_REMOVE(&up->conns, c, entry);
 	up->nconns--;
+	idtab_free(&c->ids);
 	free(c->wbuf);
 	free(c->rbuf);
 	free(c->inbuf);		/* after tls_close(): it may still call us */
@@ -677,7 +809,28 @@ keepalive(struct conn *c, const uint8_t *msg, size_t len)
 	c->idle_ms = ms < CONN_IDLE_MS ? ms : CONN_IDLE_MS;
 }
 
-static void
+/*
+ * The probe's answer: the connection lives (conn_heard() follows). But a
+ * server that answers probes and no query for as long as a query may
+ * wait is failing, not slow. -1: c is gone.
+ */
+static int
+probe_answered(struct conn *c)
+{
+	if (idtab_del(&c->ids, c->probe_id) != c)
+		fatalx("%s: probe not in flight under its id", __func__);
+	c->probe_out = 0;
+	log_debug("upstream %s: probe answered", c->up->addr);
+	if (c->waiting && c->ninflight > 0 &&
+	    elapsed_ms(c->answered_ms) >= RESOLVE_TIMEOUT_MS) {
+		conn_fail(c, "answers probes, no query", 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* one message from the upstream; -1: c is gone */
+static int
 handle_answer(struct conn *c, const uint8_t *msg, size_t len)
 {
 	struct upstream		*up = c->up;
@@ -685,21 +838,23 @@ handle_answer(struct conn *c, const uint8_t *msg, size_t len)
 	struct rquery		*rq;
 	uint64_t		 rtt;
 	uint16_t		 id;
+	void			*v;
 
 	if (dns_answer_peek(msg, len, &id, &q) == -1) {
 		log_debug("upstream %s: malformed answer ignored", up->addr);
-		return;
+		return 0;
 	}
-	TAILQ_FOREACH(rq, &c->inflight, entry)
-		if (rq->upid == id)
-			break;
+	if ((v = idtab_get(&c->ids, id)) == c)
+		return probe_answered(c);
+	rq = v;
 	if (rq == NULL || !dns_question_equal(&rq->q.q, &q)) {
 		log_debug("upstream %s: answer to no query of ours (id %u)",
 		    up->addr, id);
-		return;
+		return 0;
 	}
 	keepalive(c, msg, len);
-	rtt = elapsed_ms(rq->sent_ms);
+	c->answered_ms = now_ms();
+	rtt = c->answered_ms > rq->sent_ms ? c->answered_ms - rq->sent_ms : 0;
 	if (rtt > 60000)
 		rtt = 60000;
 	/* smoothed like TCP's: 7/8 old, 1/8 new */
@@ -709,6 +864,7 @@ handle_answer(struct conn *c, const uint8_t *msg, size_t len)
 	c->answers++;
 	upstream_ok(up);
 	query_reply(rq, IMSG_ANSWER, msg, len);
+	return 0;
 }
 
 /*
@@ -823,7 +979,8 @@ conn_read(struct conn *c)
 			}
 			if (c->rlen - off < 2 + mlen)
 				break;
-			handle_answer(c, c->rbuf + off + 2, mlen);
+			if (handle_answer(c, c->rbuf + off + 2, mlen) == -1)
+				return;
 			off += 2 + mlen;
 		}
 		if (off > 0)
@@ -1124,9 +1281,12 @@ conn_open(struct upstream *up)
 
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (c->rbuf = malloc(WIRE_MAX)) == NULL ||
-	    (c->inbuf = malloc(CONN_INBUF)) == NULL) {
-		if (c != NULL)
+	    (c->inbuf = malloc(CONN_INBUF)) == NULL ||
+	    idtab_init(&c->ids) == -1) {
+		if (c != NULL) {
 			free(c->rbuf);
+			free(c->inbuf);
+		}
 		free(c);
 		log_warn("%s", __func__);
 		return NULL;
@@ -1138,6 +1298,7 @@ conn_open(struct upstream *up)
 	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd == -1) {
 		log_warn("upstream %s: socket", up->addr);
+		idtab_free(&c->ids);
 		free(c->rbuf);
 		free(c->inbuf);
 		free(c);
@@ -1167,7 +1328,10 @@ conn_open(struct upstream *up)
 	return c;
 }
 
-/* a connection with room, or a new one */
+/*
+ * A connection with room, or a new one; when there are MAX_CONNS, the
+ * least loaded, up to CONN_MAX_INFLIGHT; NULL when all are full.
+ */
 static struct conn *
 conn_for(struct upstream *up)
 {
@@ -1176,7 +1340,8 @@ conn_for(struct upstream *up)
 	TAILQ_FOREACH(c, &up->conns, entry) {
 		if (c->ninflight < CONN_INFLIGHT)
 			return c;
-		if (best == NULL || c->ninflight < best->ninflight)
+		if (c->ninflight < CONN_MAX_INFLIGHT &&
+		    (best == NULL || c->ninflight < best->ninflight))
 			best = c;
 	}
 	if (up->nconns < MAX_CONNS && now_ms() >= up->next_connect_ms &&
@@ -1199,15 +1364,29 @@ upstream_owes(const struct upstream *up)
 	return 0;
 }
 
+/* a connection of up waits for a probe's answer: it may be dead */
+static int
+upstream_suspect(const struct upstream *up)
+{
+	const struct conn	*c;
+
+	TAILQ_FOREACH(c, &up->conns, entry)
+		if (c->probing)
+			return 1;
+	return 0;
+}
+
 /*
  * An upstream that failed and has not answered since is on probation:
  * one query at a time until it answers, so a server that shakes hands
- * but never answers costs one query per backoff step, not a burst.
+ * but never answers costs one query per backoff step, not a burst. One
+ * being probed gets no new query until the probe is answered.
  */
 static int
 usable(const struct upstream *up, const struct rquery *rq)
 {
-	if (rq->tried & (1U << up->idx) || up->state == UP_DOWN)
+	if (rq->tried & (1U << up->idx) || up->state == UP_DOWN ||
+	    upstream_suspect(up))
 		return 0;
 	return up->failures == 0 || !upstream_owes(up);
 }
@@ -1284,6 +1463,23 @@ query_dispatch(struct rquery *rq)
 	query_reply(rq, IMSG_SERVFAIL, NULL, 0);
 }
 
+/* no room for the query: SERVFAIL now, and a line a minute at most */
+static void
+refuse_query(struct resolver *r, uint32_t fid)
+{
+	if (imsg_compose(&r->frontend, IMSG_SERVFAIL, fid, -1, NULL, 0) == -1)
+		fatal("%s: imsg_compose", __func__);
+	r->full_refused++;
+	if (r->full_logged_ms != 0 &&
+	    elapsed_ms(r->full_logged_ms) < FULL_LOG_MS)
+		return;
+	log_warnx("no room for more queries (%d held): %llu answered "
+	    "SERVFAIL at once", r->nqueries,
+	    (unsigned long long)r->full_refused);
+	r->full_refused = 0;
+	r->full_logged_ms = now_ms();
+}
+
 static void
 handle_query(struct resolver *r, uint32_t fid, const uint8_t *msg,
     size_t len)
@@ -1292,12 +1488,12 @@ handle_query(struct resolver *r, uint32_t fid, const uint8_t *msg,
 	struct timeval	 tv;
 	int		 rcode;
 
-	if ((rq = calloc(1, sizeof(*rq))) == NULL) {
-		if (imsg_compose(&r->frontend, IMSG_SERVFAIL, fid, -1, NULL,
-		    0) == -1)
-			fatal("%s: imsg_compose", __func__);
+	if (r->nqueries >= MAX_QUERIES || (rq = calloc(1, sizeof(*rq))) ==
+	    NULL) {
+		refuse_query(r, fid);
 		return;
 	}
+	r->nqueries++;
 	/* the frontend built this query: anything else is a violation */
 	if (dns_query_parse(msg, len, &rq->q, &rcode) != DNS_ACCEPT)
 		fatalx("protocol violation by the frontend: invalid query");
@@ -1516,6 +1712,22 @@ configure_upstreams(struct resolver *r)
 	}
 }
 
+/* the probe: ". IN NS", what any resolver answers from memory */
+static void
+make_probe(struct resolver *r)
+{
+	static const uint8_t	 msg[] = {
+		0, 0, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, /* RD, 1 question */
+		0,					/* the root */
+		0, 2, 0, 1				/* NS, IN */
+	};
+	int			 rcode;
+
+	if (dns_query_parse(msg, sizeof(msg), &r->probe_q, &rcode) !=
+	    DNS_ACCEPT)
+		fatalx("%s: the probe does not parse", __func__);
+}
+
 static const struct imsg_rule parent_rules[] = {
 	{ IMSG_NETWORK_CHANGED, 0, 0, 0 },
 };
@@ -1580,8 +1792,12 @@ resolver_main(void)
 
 	receive_startup(r);
 	configure_upstreams(r);
+	make_probe(r);
 	if ((r->base = event_base_new()) == NULL)
 		fatalx("event_base_new");
+	/* the only ports the sandbox lets us connect to */
+	for (i = 0; i < r->nup; i++)
+		child_allow_connect(&r->cs, conf_addr_port(&r->up[i].conf.ss));
 	child_enter_sandbox(PROC_RESOLVER, &r->cs);
 
 	set_nonblock(r->cs.parent.fd);

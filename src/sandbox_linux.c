@@ -16,8 +16,10 @@
 
 /*
  * Linux sandbox: chroot to an empty directory, drop to an unprivileged
- * user with libcap-ng, PR_SET_NO_NEW_PRIVS, then a libseccomp allowlist
- * per role whose default action kills the whole process (SIGSYS).
+ * user with libcap-ng, PR_SET_NO_NEW_PRIVS, a Landlock domain (no file
+ * access at all; TCP connect only to the upstreams' ports, no TCP bind),
+ * then a libseccomp allowlist per role whose default action kills the
+ * whole process (SIGSYS).
  * Runs in each child, as root, after its configuration was received.
  */
 
@@ -25,9 +27,12 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+
+#include <linux/landlock.h>
 
 #include <cap-ng.h>
 #include <errno.h>
@@ -35,6 +40,9 @@
 #include <grp.h>
 #include <seccomp.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -76,6 +84,18 @@ allow1(scmp_filter_ctx ctx, int nr, const char *name, struct scmp_arg_cmp a)
 	allow(ctx, nr, name, 1, &a);
 }
 
+/* one (level, option name) pair of setsockopt() or getsockopt() */
+static void
+allow_sockopt(scmp_filter_ctx ctx, int nr, const char *name, int level,
+    int optname)
+{
+	struct scmp_arg_cmp	 args[2];
+
+	args[0] = arg_eq(1, (scmp_datum_t)level);
+	args[1] = arg_eq(2, (scmp_datum_t)optname);
+	allow(ctx, nr, name, 2, args);
+}
+
 /* what every sandboxed child needs: I/O on descriptors it holds, memory */
 static void
 allow_common(scmp_filter_ctx ctx)
@@ -84,12 +104,9 @@ allow_common(scmp_filter_ctx ctx)
 	ALLOW(ctx, write);
 	ALLOW(ctx, readv);
 	ALLOW(ctx, writev);
+	/* the channels: imsg passes descriptors with these */
 	ALLOW(ctx, recvmsg);
 	ALLOW(ctx, sendmsg);
-	ALLOW(ctx, recvfrom);
-	ALLOW(ctx, sendto);
-	ALLOW(ctx, recvmmsg);
-	ALLOW(ctx, sendmmsg);
 	ALLOW(ctx, close);
 	ALLOW(ctx, shutdown);
 	ALLOW(ctx, epoll_wait);
@@ -106,7 +123,14 @@ allow_common(scmp_filter_ctx ctx)
 	ALLOW(ctx, madvise);
 	ALLOW(ctx, futex);
 	ALLOW(ctx, fstat);
-	ALLOW(ctx, newfstatat);
+	/*
+	 * glibc's fstat() is newfstatat(fd, "", st, AT_EMPTY_PATH). The path
+	 * behind the pointer cannot be checked; with the flag fixed a path
+	 * is looked up in the empty chroot at most, and Landlock has no
+	 * right for reading metadata to take away.
+	 */
+	allow1(ctx, SCMP_SYS(newfstatat), "newfstatat",
+	    arg_eq(3, AT_EMPTY_PATH));
 	ALLOW(ctx, exit);
 	ALLOW(ctx, exit_group);
 	ALLOW(ctx, rt_sigreturn);
@@ -122,49 +146,65 @@ allow_common(scmp_filter_ctx ctx)
 	allow1(ctx, SCMP_SYS(fcntl), "fcntl", arg_eq(1, F_SETFL));
 	allow1(ctx, SCMP_SYS(fcntl), "fcntl", arg_eq(1, F_GETFD));
 	allow1(ctx, SCMP_SYS(fcntl), "fcntl", arg_eq(1, F_SETFD));
+	/* a connect's outcome (the resolver); libevent may ask it too */
+	allow_sockopt(ctx, SCMP_SYS(getsockopt), "getsockopt", SOL_SOCKET,
+	    SO_ERROR);
 }
 
-/* the frontend accepts clients: no socket(), connect() or open() */
+/*
+ * The frontend serves the client sockets it was given: no socket(),
+ * connect(), bind() or open(). UDP answers go to any address: sendto()
+ * and sendmmsg() cannot be narrowed, see SECURITY.md.
+ */
 static void
 allow_frontend(scmp_filter_ctx ctx)
 {
 	ALLOW(ctx, accept);
 	ALLOW(ctx, accept4);
+	ALLOW(ctx, recvmmsg);
+	ALLOW(ctx, sendmmsg);
+	ALLOW(ctx, sendto);
 	/* libevent asks how much a TCP client sent before reading it */
 	allow1(ctx, SCMP_SYS(ioctl), "ioctl", arg_eq(1, FIONREAD));
-	allow1(ctx, SCMP_SYS(setsockopt), "setsockopt",
-	    arg_eq(1, IPPROTO_TCP));
-	allow1(ctx, SCMP_SYS(getsockopt), "getsockopt",
-	    arg_eq(1, SOL_SOCKET));
+	allow_sockopt(ctx, SCMP_SYS(setsockopt), "setsockopt", IPPROTO_TCP,
+	    TCP_NODELAY);
 }
 
-/* the resolver opens TCP connections to upstreams, nothing else */
+/*
+ * The resolver opens TCP connections to upstreams, nothing else: the
+ * protocol too is fixed, or socket() would reach SCTP or MPTCP code. The
+ * destination cannot be read by a filter (it is behind a pointer);
+ * Landlock limits it to the upstreams' ports.
+ */
 static void
 allow_resolver(scmp_filter_ctx ctx)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
-	struct scmp_arg_cmp	 args[2];
-	size_t			 i;
+	static const int protocols[] = { 0, IPPROTO_TCP };
+	struct scmp_arg_cmp	 args[3];
+	size_t			 i, j;
 
 	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
-		args[0] = arg_eq(0, (scmp_datum_t)families[i]);
-		/* the type may carry SOCK_NONBLOCK and SOCK_CLOEXEC */
-		args[1] = arg_masked(1, 0xf, SOCK_STREAM);
-		allow(ctx, SCMP_SYS(socket), "socket", 2, args);
+		for (j = 0; j < sizeof(protocols) / sizeof(protocols[0]);
+		    j++) {
+			args[0] = arg_eq(0, (scmp_datum_t)families[i]);
+			/* the type may carry SOCK_NONBLOCK and SOCK_CLOEXEC */
+			args[1] = arg_masked(1, 0xffffffffU &
+			    ~(scmp_datum_t)(SOCK_NONBLOCK | SOCK_CLOEXEC),
+			    SOCK_STREAM);
+			args[2] = arg_eq(2, (scmp_datum_t)protocols[j]);
+			allow(ctx, SCMP_SYS(socket), "socket", 3, args);
+		}
 	}
 	ALLOW(ctx, connect);
 	/* libtls keeps TLS sessions in a memory file it holds open */
 	ALLOW(ctx, pread64);
 	ALLOW(ctx, pwrite64);
 	ALLOW(ctx, ftruncate);
-	ALLOW(ctx, getsockname);
-	ALLOW(ctx, getpeername);
-	allow1(ctx, SCMP_SYS(setsockopt), "setsockopt",
-	    arg_eq(1, IPPROTO_TCP));
-	allow1(ctx, SCMP_SYS(setsockopt), "setsockopt",
-	    arg_eq(1, SOL_SOCKET));
-	allow1(ctx, SCMP_SYS(getsockopt), "getsockopt",
-	    arg_eq(1, SOL_SOCKET));
+	allow_sockopt(ctx, SCMP_SYS(setsockopt), "setsockopt", IPPROTO_TCP,
+	    TCP_NODELAY);
+	allow_sockopt(ctx, SCMP_SYS(setsockopt), "setsockopt", IPPROTO_TCP,
+	    TCP_QUICKACK);
 }
 
 static void
@@ -185,6 +225,149 @@ load_filter(enum sandbox_role role)
 	seccomp_release(ctx);
 }
 
+/* --- Landlock --- */
+
+/*
+ * What <linux/landlock.h> of an older system may not name yet: the
+ * rights and structures of ABI 3 to 6, with the kernel's values.
+ */
+#ifndef LANDLOCK_ACCESS_FS_REFER
+#define LANDLOCK_ACCESS_FS_REFER		(1ULL << 13)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE		(1ULL << 14)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LANDLOCK_ACCESS_FS_IOCTL_DEV		(1ULL << 15)
+#endif
+#ifndef LANDLOCK_ACCESS_NET_BIND_TCP
+#define LANDLOCK_ACCESS_NET_BIND_TCP		(1ULL << 0)
+#define LANDLOCK_ACCESS_NET_CONNECT_TCP		(1ULL << 1)
+#endif
+#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET	(1ULL << 0)
+#define LANDLOCK_SCOPE_SIGNAL			(1ULL << 1)
+#endif
+#define LL_RULE_NET_PORT			2
+
+/* struct landlock_ruleset_attr as of ABI 6; older ABIs take a prefix */
+struct ll_ruleset_attr {
+	uint64_t	 handled_access_fs;
+	uint64_t	 handled_access_net;	/* ABI 4 */
+	uint64_t	 scoped;		/* ABI 6 */
+};
+
+/* struct landlock_net_port_attr */
+struct ll_net_port_attr {
+	uint64_t	 allowed_access;
+	uint64_t	 port;
+} __attribute__((__packed__));
+
+/* every file system right the kernel knows: all handled, none granted */
+static uint64_t
+landlock_fs_rights(int abi)
+{
+	uint64_t	 rights = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1;
+
+	if (abi >= 2)
+		rights |= LANDLOCK_ACCESS_FS_REFER;
+	if (abi >= 3)
+		rights |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	if (abi >= 5)
+		rights |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	return rights;
+}
+
+static void
+landlock_allow_connect(int fd, uint16_t port)
+{
+	struct ll_net_port_attr	 pa;
+
+	pa.allowed_access = LANDLOCK_ACCESS_NET_CONNECT_TCP;
+	pa.port = port;
+	if (syscall(SYS_landlock_add_rule, fd, LL_RULE_NET_PORT, &pa, 0) == -1)
+		fatal("%s: landlock_add_rule port %u", __func__, port);
+}
+
+/* "ports 853, 8853" for the log line */
+static void
+ports_str(const uint16_t *ports, size_t nports, char *buf, size_t len)
+{
+	size_t	 i, off = 0;
+	int	 n;
+
+	buf[0] = '\0';
+	for (i = 0; i < nports && off < len; i++) {
+		n = snprintf(buf + off, len - off, "%s%u", i == 0 ? "" : ", ",
+		    ports[i]);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+/*
+ * No file may be opened, created, executed or changed, whatever the
+ * chroot holds; no TCP port bound; TCP connects only to connect_ports.
+ * A kernel without Landlock, or one whose Landlock has no network rules
+ * (ABI < 4), is logged once and the rest of the sandbox stands.
+ */
+static void
+landlock_restrict(const uint16_t *connect_ports, size_t nconnect)
+{
+	struct ll_ruleset_attr	 attr;
+	size_t			 attrlen, i;
+	char			 ports[128];
+	int			 abi, fd;
+
+	abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 1) {
+		log_warnx("sandbox: pid %d: landlock unavailable (%s): no "
+		    "file or tcp port restriction beyond chroot and seccomp",
+		    (int)getpid(), strerror(errno));
+		return;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.handled_access_fs = landlock_fs_rights(abi);
+	attrlen = offsetof(struct ll_ruleset_attr, handled_access_net);
+	if (abi >= 4) {
+		attr.handled_access_net = LANDLOCK_ACCESS_NET_BIND_TCP |
+		    LANDLOCK_ACCESS_NET_CONNECT_TCP;
+		attrlen = offsetof(struct ll_ruleset_attr, scoped);
+	}
+	if (abi >= 6) {
+		/* nothing outside the domain to signal or reach by name */
+		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
+		    LANDLOCK_SCOPE_SIGNAL;
+		attrlen = sizeof(attr);
+	}
+	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, attrlen, 0);
+	if (fd == -1)
+		fatal("%s: landlock_create_ruleset", __func__);
+	if (abi >= 4)
+		for (i = 0; i < nconnect; i++)
+			landlock_allow_connect(fd, connect_ports[i]);
+	if (syscall(SYS_landlock_restrict_self, fd, 0) == -1)
+		fatal("%s: landlock_restrict_self", __func__);
+	close(fd);
+
+	if (abi < 4) {
+		log_warnx("sandbox: pid %d: landlock abi %d: no file access; "
+		    "tcp ports not restricted (landlock abi 4 needed)",
+		    (int)getpid(), abi);
+		return;
+	}
+	ports_str(connect_ports, nconnect, ports, sizeof(ports));
+	if (nconnect == 0)
+		log_info("sandbox: pid %d: landlock abi %d: no file access, "
+		    "no tcp bind or connect", (int)getpid(), abi);
+	else
+		log_info("sandbox: pid %d: landlock abi %d: no file access, "
+		    "no tcp bind, tcp connect to port%s %s only", (int)getpid(),
+		    abi, nconnect > 1 ? "s" : "", ports);
+}
+
 static void
 drop_to(uid_t uid, gid_t gid)
 {
@@ -199,7 +382,7 @@ drop_to(uid_t uid, gid_t gid)
 
 void
 sandbox_child(enum sandbox_role role, const char *dir, uid_t uid, gid_t gid,
-    int no_filter)
+    const uint16_t *connect_ports, size_t nconnect, int no_filter)
 {
 	if (chroot(dir) == -1)
 		fatal("%s: chroot %s", __func__, dir);
@@ -210,6 +393,8 @@ sandbox_child(enum sandbox_role role, const char *dir, uid_t uid, gid_t gid,
 		fatalx("%s: capabilities left after dropping them", __func__);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		fatal("%s: PR_SET_NO_NEW_PRIVS", __func__);
+	/* before the filter, which does not allow the landlock calls */
+	landlock_restrict(connect_ports, nconnect);
 	if (no_filter) {
 		log_warnx("*** SECCOMP FILTER DISABLED (debug option) ***");
 		return;

@@ -52,12 +52,15 @@ drop_to(uid_t uid, gid_t gid)
 		fatal("%s: cannot drop privileges", __func__);
 }
 
+/* pledge's "inet" cannot name ports: connect_ports are not enforced */
 void
 sandbox_child(enum sandbox_role role, const char *dir, uid_t uid, gid_t gid,
-    int no_filter)
+    const uint16_t *connect_ports, size_t nconnect, int no_filter)
 {
 	const char	*promises;
 
+	(void)connect_ports;
+	(void)nconnect;
 	if (chroot(dir) == -1)
 		fatal("%s: chroot %s", __func__, dir);
 	if (chdir("/") == -1)

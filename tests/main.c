@@ -112,6 +112,8 @@ main(void)
 	test_metrics();
 	test_control();
 	test_ctlfmt();
+	test_idtab();
+	test_logline();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }

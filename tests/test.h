@@ -56,5 +56,7 @@ void	 test_ctlfmt(void);
  * instead. 1 when equal (or rewritten).
  */
 int	 golden_match(const char *, const char *, size_t);
+void	 test_idtab(void);
+void	 test_logline(void);
 
 #endif /* TEST_H */
