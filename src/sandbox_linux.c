@@ -168,6 +168,9 @@ allow_frontend(scmp_filter_ctx ctx)
 	allow1(ctx, SCMP_SYS(ioctl), "ioctl", arg_eq(1, FIONREAD));
 	allow_sockopt(ctx, SCMP_SYS(setsockopt), "setsockopt", IPPROTO_TCP,
 	    TCP_NODELAY);
+	/* a client that does not read its answers holds no kernel memory */
+	allow_sockopt(ctx, SCMP_SYS(setsockopt), "setsockopt", IPPROTO_TCP,
+	    TCP_NOTSENT_LOWAT);
 }
 
 /*
