@@ -58,7 +58,6 @@
 #include "dnstlsd.h"
 #include "log.h"
 
-#define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 #define NSEC		1000000000ULL
 #define MAX_ROUNDTRIPS	2000000	/* latency phase: timestamps kept */
 #define DRAIN_NS	(2 * NSEC)	/* answers still due after a phase */
@@ -223,7 +222,7 @@ resolver_dispatch(evutil_socket_t fd, short events, void *arg)
 		return;
 	}
 	while (channel_get(&rs->ch.ibuf, &imsg, query_rules,
-	    NELEMS(query_rules), "frontend"))
+	    nitems(query_rules), "frontend"))
 		if (imsg_compose(&rs->ch.ibuf, IMSG_ANSWER, imsg.hdr.peerid, -1,
 		    rs->answer, rs->answerlen) == -1)
 			fatal("%s: imsg_compose", __func__);
@@ -387,7 +386,7 @@ frontend_dispatch(evutil_socket_t fd, short events, void *arg)
 		return;
 	}
 	while (channel_get(&fe->ch.ibuf, &imsg, answer_rules,
-	    NELEMS(answer_rules), "resolver"))
+	    nitems(answer_rules), "resolver"))
 		frontend_answer(fe, &imsg, now_ns());
 	side_flush(&fe->ch);
 	if (fe->phase == PHASE_LATENCY && fe->nrecv == fe->total)

@@ -27,17 +27,11 @@
 #include <limits.h>
 #include <stdint.h>
 
+#include "compat.h"
 #include "config.h"
 #include "imsg.h"
 
 #define DNSTLSD_VERSION		"0.1.0"
-#ifndef CHROOT_DIR
-#ifdef __OpenBSD__
-#define CHROOT_DIR		"/var/empty"
-#else
-#define CHROOT_DIR		"/var/lib/dnstlsd"
-#endif
-#endif
 #define DEFAULT_SOCKET		"/var/run/dnstlsd.sock"
 
 #define IMSG_FD			3	/* the child's channel to the parent */
@@ -101,8 +95,6 @@ struct log_msg {
 
 /* proc.c */
 const char	*proc_name(enum proc_role);
-void		 close_from(int);
-uint64_t	 monotonic_ms(void);	/* CLOCK_MONOTONIC in milliseconds */
 
 /*
  * The resolver is a program of its own, installed beside dnstlsd: only

@@ -212,16 +212,13 @@ find_programs(const char *argv0, struct child_programs *progs)
 	static char	 self[PATH_MAX], resolver[PATH_MAX];
 	char		 msg[PATH_MAX + 128];
 	const char	*slash;
-	ssize_t		 n;
 	int		 len;
 
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0)
-		self[n] = '\0';
-	else if (argv0[0] == '/' && strlen(argv0) < sizeof(self))
+	if (self_path(self, sizeof(self)) == -1) {
+		if (argv0[0] != '/' || strlen(argv0) >= sizeof(self))
+			die("must be started with an absolute path");
 		memcpy(self, argv0, strlen(argv0) + 1);
-	else
-		die("must be started with an absolute path");
+	}
 	slash = strrchr(self, '/');
 	len = snprintf(resolver, sizeof(resolver), "%.*s/%s",
 	    (int)(slash - self), self, RESOLVER_PROGRAM);

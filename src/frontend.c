@@ -214,8 +214,6 @@ static void	 tcp_client_free(struct tcp_client *);
 static void	 tcp_client_resume(struct tcp_client *);
 static int	 tcp_send(struct tcp_client *, const uint8_t *, size_t);
 
-#define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
-
 /*
  * --- questions in flight: ids are slot numbers plus a sequence number,
  * and a keyed hash of dns_query_key() finds a question already asked ---
@@ -401,16 +399,6 @@ fquery_ask(struct frontend *fe, struct fquery *fq, uint8_t *buf)
 	return 0;
 }
 
-/* the coarse clock is enough for TTLs and token buckets, and cheaper */
-static uint64_t
-now_ms(void)
-{
-	struct timespec	 now;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
-}
-
 /* --- sending answers --- */
 
 static size_t
@@ -439,7 +427,7 @@ cache_answer(struct frontend *fe, const struct dns_query *q,
 
 	if (fe->cache == NULL)
 		return 0;
-	n = cache_lookup(fe->cache, q, now_ms() / 1000, stale, fe->cached,
+	n = cache_lookup(fe->cache, q, monotonic_coarse_ms() / 1000, stale, fe->cached,
 	    sizeof(fe->cached));
 	if (n == 0)
 		return 0;
@@ -548,7 +536,7 @@ fquery_answer(struct fquery *fq, const uint8_t *ans, size_t anslen,
 	}
 	/* only an answer that proved valid for its question is kept */
 	if (fe->cache != NULL && !*stored) {
-		cache_store(fe->cache, &fq->q, ans, anslen, now_ms() / 1000);
+		cache_store(fe->cache, &fq->q, ans, anslen, monotonic_coarse_ms() / 1000);
 		*stored = 1;
 	}
 	fquery_reply(fq, fe->out, len);
@@ -617,7 +605,7 @@ resolver_dispatch(evutil_socket_t fd, short events, void *arg)
 	if (!sibling_read(&fe->resolver, "resolver"))
 		return;
 	while (channel_get(&fe->resolver, &imsg, resolver_rules,
-	    NELEMS(resolver_rules), "resolver")) {
+	    nitems(resolver_rules), "resolver")) {
 		if ((u = upquery_by_id(fe, imsg.hdr.peerid)) == NULL)
 			continue;	/* every waiter timed out meanwhile */
 		if (imsg.hdr.type == IMSG_ANSWER)
@@ -638,7 +626,7 @@ rate_allowed(struct frontend *fe, const struct sockaddr_storage *from,
 	if (fe->ratelimit == NULL)
 		return 1;
 	if (ratelimit_allow(fe->ratelimit, (const struct sockaddr *)from,
-	    fromlen, now_ms()))
+	    fromlen, monotonic_coarse_ms()))
 		return 1;
 	fe->stats.ratelimited++;
 	return 0;
@@ -1064,7 +1052,7 @@ tcp_client_new(struct frontend *fe, int fd, const struct sockaddr_storage *peer,
 	struct tcp_client	*tc;
 	struct timeval		 idle = { TCP_IDLE_SEC, 0 };
 	uint32_t		 share;
-	int			 on = 1, unsent = TCP_KERNEL_UNSENT;
+	int			 on = 1;
 
 	if (tcp_admit(fe, peer, peerlen, &share) == -1) {
 		close(fd);
@@ -1082,8 +1070,7 @@ tcp_client_new(struct frontend *fe, int fd, const struct sockaddr_storage *peer,
 	 * does not read up to net.ipv4.tcp_wmem's maximum (4 MB), for every
 	 * connection; with it what is unsent stays here, where it is bounded.
 	 */
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &unsent,
-	    sizeof(unsent));
+	tcp_notsent_lowat(fd, TCP_KERNEL_UNSENT);
 	tc->fe = fe;
 	tc->peer = *peer;
 	tc->peerlen = peerlen;
@@ -1194,7 +1181,7 @@ trouble_summary(evutil_socket_t fd, short events, void *arg)
 	int		 n;
 
 	line[0] = '\0';
-	for (i = 0; i < NELEMS(troubles); i++) {
+	for (i = 0; i < nitems(troubles); i++) {
 		delta = stat_at(&fe->stats, troubles[i].offset) -
 		    stat_at(&fe->logged, troubles[i].offset);
 		if (delta == 0)
@@ -1275,7 +1262,7 @@ receive_startup(struct frontend *fe)
 
 	for (;;) {
 		child_get_startup(&fe->cs, &imsg);
-		imsg_fatal_check(&imsg, startup_rules, NELEMS(startup_rules),
+		imsg_fatal_check(&imsg, startup_rules, nitems(startup_rules),
 		    "parent");
 		switch (imsg.hdr.type) {
 		case IMSG_STARTUP:

@@ -205,7 +205,7 @@ static int
 bind_socket(const struct conf_listen *l, int type)
 {
 	char	 addr[INET6_ADDRSTRLEN];
-	int	 fd, on = 1, rcvbuf = UDP_RCVBUF;
+	int	 fd, on = 1;
 
 	fd = socket(l->ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
@@ -223,10 +223,8 @@ bind_socket(const struct conf_listen *l, int type)
 	    IPV6_V6ONLY, &on, sizeof(on)) == -1)
 		fatal("%s: IPV6_V6ONLY", __func__);
 	/* a burst (or a flood) must not overflow the queue for everyone */
-	if (type == SOCK_DGRAM && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE,
-	    &rcvbuf, sizeof(rcvbuf)) == -1)
-		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
-		    sizeof(rcvbuf));
+	if (type == SOCK_DGRAM)
+		udp_rcvbuf(fd, UDP_RCVBUF);
 	conf_addr_str(&l->ss, addr, sizeof(addr));
 	if (bind(fd, (const struct sockaddr *)&l->ss, l->sslen) == -1)
 		fatal("cannot bind %s port %u (%s)", addr,

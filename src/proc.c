@@ -32,7 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "dnstlsd.h"
@@ -52,25 +51,6 @@ const char *
 proc_name(enum proc_role role)
 {
 	return proc_names[role];
-}
-
-uint64_t
-monotonic_ms(void)
-{
-	struct timespec	 now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
-}
-
-void
-close_from(int lowfd)
-{
-#ifdef __OpenBSD__
-	closefrom(lowfd);
-#else
-	(void)close_range((unsigned int)lowfd, ~0U, 0);
-#endif
 }
 
 void

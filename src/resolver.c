@@ -193,8 +193,6 @@ static const struct imsg_rule frontend_rules[] = {
 	{ IMSG_QUERY, DNS_HDRLEN, DNS_MAXMSG, 0 },
 };
 
-#define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
-
 static void	 query_dispatch(struct rquery *);
 static int	 usable(const struct upstream *, const struct rquery *);
 static void	 conn_fail(struct conn *, const char *, int);
@@ -202,15 +200,9 @@ static void	 conn_flush(struct conn *);
 static void	 conn_suspect(struct conn *, const struct rquery *);
 
 static uint64_t
-now_ms(void)
-{
-	return monotonic_ms();
-}
-
-static uint64_t
 elapsed_ms(uint64_t since)
 {
-	uint64_t	 now = now_ms();
+	uint64_t	 now = monotonic_ms();
 
 	return now > since ? now - since : 0;
 }
@@ -325,7 +317,7 @@ conn_waiting(struct conn *c)
 	if (c->waiting)
 		return;
 	c->waiting = 1;
-	c->answered_ms = now_ms();
+	c->answered_ms = monotonic_ms();
 	ms_to_tv(SILENT_MS, &tv);
 	evtimer_add(&c->silence, &tv);
 }
@@ -338,7 +330,7 @@ conn_heard(struct conn *c)
 
 	c->hedged = 0;
 	c->probing = 0;
-	c->heard_ms = now_ms();
+	c->heard_ms = monotonic_ms();
 	if (c->ninflight == 0) {
 		c->waiting = 0;
 		evtimer_del(&c->silence);
@@ -405,7 +397,7 @@ random_id(struct resolver *r)
 {
 	if (r->nids == 0) {
 		arc4random_buf(r->ids, sizeof(r->ids));
-		r->nids = NELEMS(r->ids);
+		r->nids = nitems(r->ids);
 	}
 	return r->ids[--r->nids];
 }
@@ -486,7 +478,7 @@ conn_probe_start(struct conn *c)
 		return -1;
 	if (conn_probe(c) == -1)
 		return -1;
-	c->probe_ms = now_ms();
+	c->probe_ms = monotonic_ms();
 	ms_to_tv(attempt_ms(c->up), &tv);
 	evtimer_add(&c->silence, &tv);
 	return 0;
@@ -560,7 +552,7 @@ query_send(struct rquery *rq, struct conn *c)
 	c->ninflight++;
 	if (c->state == CONN_READY)
 		evtimer_del(&c->idle);	/* busy now; not the handshake timer */
-	rq->sent_ms = now_ms();
+	rq->sent_ms = monotonic_ms();
 	c->up->queries++;
 	conn_waiting(c);
 	ms_to_tv(attempt_ms(c->up), &tv);
@@ -616,7 +608,7 @@ upstream_failed(struct upstream *up, const char *why)
 		log_warnx("upstream %s down: %s", up->addr, why);
 	up->state = UP_DOWN;
 	/* no new connection before the probe: never a reconnect loop */
-	up->next_connect_ms = now_ms() + ms;
+	up->next_connect_ms = monotonic_ms() + ms;
 	ms_to_tv(ms, &tv);
 	evtimer_add(&up->probe, &tv);
 	all_down_reset(up->r);
@@ -853,7 +845,7 @@ handle_answer(struct conn *c, const uint8_t *msg, size_t len)
 		return 0;
 	}
 	keepalive(c, msg, len);
-	c->answered_ms = now_ms();
+	c->answered_ms = monotonic_ms();
 	rtt = c->answered_ms > rq->sent_ms ? c->answered_ms - rq->sent_ms : 0;
 	if (rtt > 60000)
 		rtt = 60000;
@@ -865,24 +857,6 @@ handle_answer(struct conn *c, const uint8_t *msg, size_t len)
 	upstream_ok(up);
 	query_reply(rq, IMSG_ANSWER, msg, len);
 	return 0;
-}
-
-/*
- * Acknowledge at once what we read. A server whose writes wait for our
- * ACK (Nagle on its side) would otherwise hold every answer until our
- * delayed ACK fires or the next query carries it: 5 ms at 200 queries/s.
- * Linux clears the flag again by itself, hence after every read.
- */
-static void
-quickack(int fd)
-{
-#ifdef TCP_QUICKACK
-	int	 on = 1;
-
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof(on));
-#else
-	(void)fd;
-#endif
 }
 
 /*
@@ -913,7 +887,14 @@ conn_tls_read(struct tls *ctx, void *buf, size_t buflen, void *arg)
 			return TLS_WANT_POLLIN;
 		if (n <= 0)
 			return n;	/* EOF, or an error in errno */
-		quickack(c->fd);
+		/*
+		 * Acknowledge at once what we read. A server whose writes
+		 * wait for our ACK (Nagle on its side) would otherwise hold
+		 * every answer until our delayed ACK fires or the next query
+		 * carries it: 5 ms at 200 queries/s. Linux clears the flag
+		 * again by itself, hence after every read.
+		 */
+		tcp_quickack(c->fd);
 		c->inoff = 0;
 		c->inlen = (size_t)n;
 		c->in_dry = c->inlen < CONN_INBUF;
@@ -1314,7 +1295,7 @@ conn_open(struct upstream *up)
 	TAILQ_INSERT_TAIL(&up->conns, c, entry);
 	up->nconns++;
 	c->state = CONN_CONNECTING;
-	c->opened_ms = now_ms();
+	c->opened_ms = monotonic_ms();
 	ms_to_tv(HANDSHAKE_MS, &tv);
 	evtimer_add(&c->idle, &tv);
 	if (connect(c->fd, (struct sockaddr *)&up->conf.ss, up->conf.sslen)
@@ -1344,7 +1325,7 @@ conn_for(struct upstream *up)
 		    (best == NULL || c->ninflight < best->ninflight))
 			best = c;
 	}
-	if (up->nconns < MAX_CONNS && now_ms() >= up->next_connect_ms &&
+	if (up->nconns < MAX_CONNS && monotonic_ms() >= up->next_connect_ms &&
 	    (c = conn_open(up)) != NULL)
 		return c;
 	return best;
@@ -1477,7 +1458,7 @@ refuse_query(struct resolver *r, uint32_t fid)
 	    "SERVFAIL at once", r->nqueries,
 	    (unsigned long long)r->full_refused);
 	r->full_refused = 0;
-	r->full_logged_ms = now_ms();
+	r->full_logged_ms = monotonic_ms();
 }
 
 static void
@@ -1515,7 +1496,7 @@ frontend_dispatch(evutil_socket_t fd, short events, void *arg)
 	if (!sibling_read(&r->frontend, "frontend"))
 		return;
 	while (channel_get(&r->frontend, &imsg, frontend_rules,
-	    NELEMS(frontend_rules), "frontend"))
+	    nitems(frontend_rules), "frontend"))
 		handle_query(r, imsg.hdr.peerid, imsg.data, imsg.datalen);
 	frontend_flush(r);
 }
@@ -1596,7 +1577,7 @@ receive_startup(struct resolver *r)
 
 	for (;;) {
 		child_get_startup(&r->cs, &imsg);
-		imsg_fatal_check(&imsg, startup_rules, NELEMS(startup_rules),
+		imsg_fatal_check(&imsg, startup_rules, nitems(startup_rules),
 		    "parent");
 		switch (imsg.hdr.type) {
 		case IMSG_STARTUP:
@@ -1656,11 +1637,8 @@ session_store(struct upstream *up, uid_t uid, gid_t gid)
 
 	up->session_fd = -1;
 	pin_session_drop(&up->session);
-	if ((fd = memfd_create("dnstlsd-session", MFD_CLOEXEC)) == -1 ||
-	    fchmod(fd, 0600) == -1) {
+	if ((fd = memory_file("dnstlsd-session")) == -1) {
 		log_warn("%s: no TLS session store", __func__);
-		if (fd != -1)
-			close(fd);
 		return;
 	}
 	if (tls_config_set_session_fd(up->tlscfg, fd) == -1) {
@@ -1770,7 +1748,7 @@ parent_dispatch(evutil_socket_t fd, short events, void *arg)
 	if (channel_read(&r->cs.parent, "parent") == -1)
 		fatalx("the parent is gone");
 	while (channel_get(&r->cs.parent, &imsg, parent_rules,
-	    NELEMS(parent_rules), "parent"))
+	    nitems(parent_rules), "parent"))
 		network_changed(r);
 	frontend_flush(r);
 }
