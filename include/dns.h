@@ -29,7 +29,8 @@
 
 #define DNS_HDRLEN		12
 #define DNS_MAXMSG		65535
-#define DNS_MAXNAME		255
+#define DNS_MAXNAME		255	/* wire form, length bytes included */
+#define DNS_MAXLABEL		63
 #define DNS_MINUDP		512
 #define DNS_EDNS_UDP		1232	/* our advertised EDNS buffer size */
 #define DNS_PAD_BLOCK		128	/* RFC 8467 recommended query block */

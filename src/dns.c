@@ -28,7 +28,6 @@
 #include "dns.h"
 
 #define DNS_RCODE_BADVERS	16
-#define DNS_MAXLABEL		63
 #define DNS_PTR_BITS		0xc0
 #define DNS_QFIXED		4	/* qtype, qclass */
 #define DNS_OPT_FIXED		11	/* root owner, type, class, ttl, rdlen */

@@ -45,8 +45,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "config.h"
 #include "dnstlsd.h"
+#include "file.h"
 #include "log.h"
 #include "logline.h"
 #include "sandbox.h"
@@ -154,38 +156,6 @@ ca_needed(const struct dnstlsd_conf *conf)
 	return 0;
 }
 
-static uint8_t *
-load_ca(const char *path, size_t *lenp)
-{
-	struct stat	 st;
-	uint8_t		*buf;
-	size_t		 off = 0;
-	ssize_t		 n;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return NULL;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    st.st_size > CA_MAXSIZE) {
-		close(fd);
-		errno = EINVAL;
-		return NULL;
-	}
-	if ((buf = malloc((size_t)st.st_size)) == NULL)
-		fatal("%s", __func__);
-	while (off < (size_t)st.st_size) {
-		n = read(fd, buf + off, (size_t)st.st_size - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			fatal("%s: read %s", __func__, path);
-		off += (size_t)n;
-	}
-	close(fd);
-	*lenp = off;
-	return buf;
-}
-
 static void
 make_chroot_dir(const char *dir)
 {
@@ -225,13 +195,13 @@ bind_socket(const struct conf_listen *l, int type)
 	/* a burst (or a flood) must not overflow the queue for everyone */
 	if (type == SOCK_DGRAM)
 		udp_rcvbuf(fd, UDP_RCVBUF);
-	conf_addr_str(&l->ss, addr, sizeof(addr));
+	addr_str(&l->ss, addr, sizeof(addr));
 	if (bind(fd, (const struct sockaddr *)&l->ss, l->sslen) == -1)
 		fatal("cannot bind %s port %u (%s)", addr,
-		    conf_addr_port(&l->ss), type == SOCK_STREAM ? "tcp" : "udp");
+		    addr_port(&l->ss), type == SOCK_STREAM ? "tcp" : "udp");
 	if (type == SOCK_STREAM && listen(fd, LISTEN_BACKLOG) == -1)
 		fatal("%s: listen", __func__);
-	log_info("listening on %s port %u %s", addr, conf_addr_port(&l->ss),
+	log_info("listening on %s port %u %s", addr, addr_port(&l->ss),
 	    type == SOCK_STREAM ? "tcp" : "udp");
 	return fd;
 }
@@ -613,13 +583,16 @@ parent_main(struct dnstlsd_conf *conf, int foreground, int verbose,
 	if (geteuid() != 0)
 		fatalx("need root privileges (to bind port %u and to sandbox "
 		    "the children)", conf->nlisten > 0 ?
-		    conf_addr_port(&conf->listen[0].ss) : DEFAULT_PORT);
+		    addr_port(&conf->listen[0].ss) : DEFAULT_PORT);
 	resolve_user(conf->user, &uid, &gid);
 	if (uid == 0)
 		fatalx("refusing to run as root: choose another user with -u");
-	if (ca_needed(conf) &&
-	    (ca = load_ca(conf->ca, &calen)) == NULL)
-		fatal("cannot read the CA bundle %s", conf->ca);
+	if (ca_needed(conf)) {
+		if (file_read(conf->ca, CA_MAXSIZE, &ca, &calen) == -1)
+			fatal("cannot read the CA bundle %s", conf->ca);
+		if (calen == 0)
+			fatalx("the CA bundle %s is empty", conf->ca);
+	}
 	make_chroot_dir(CHROOT_DIR);
 	raise_nofile();
 	signal(SIGPIPE, SIG_IGN);

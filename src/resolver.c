@@ -44,6 +44,7 @@
 #include <tls.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "dns.h"
 #include "dnstlsd.h"
 #include "idtab.h"
@@ -1559,9 +1560,9 @@ add_upstream(struct resolver *r, const struct conf_upstream *cu)
 	up->idx = r->nup++;
 	up->conf = *cu;
 	TAILQ_INIT(&up->conns);
-	conf_addr_str(&cu->ss, addr, sizeof(addr));
+	addr_str(&cu->ss, addr, sizeof(addr));
 	snprintf(up->addr, sizeof(up->addr), "%s@%u", addr,
-	    conf_addr_port(&cu->ss));
+	    addr_port(&cu->ss));
 	/* a name is verified against the chain; else the address (IP SAN) */
 	snprintf(up->servername, sizeof(up->servername), "%s",
 	    cu->name[0] != '\0' ? cu->name : addr);
@@ -1775,7 +1776,7 @@ resolver_main(void)
 		fatalx("event_base_new");
 	/* the only ports the sandbox lets us connect to */
 	for (i = 0; i < r->nup; i++)
-		child_allow_connect(&r->cs, conf_addr_port(&r->up[i].conf.ss));
+		child_allow_connect(&r->cs, addr_port(&r->up[i].conf.ss));
 	child_enter_sandbox(PROC_RESOLVER, &r->cs);
 
 	set_nonblock(r->cs.parent.fd);
