@@ -17,9 +17,10 @@
 /*
  * dnstlsd.conf(5): the parser of the configuration file and of the
  * command-line forms, and the defaults (the printer behind -n -v is
- * printconf.c, address literals are addr.c). Runs in the parent. Trusts nothing in the text it is given: every line,
- * word, number, address and name is checked before it lands in the
- * configuration, and a file that fails leaves the configuration untouched.
+ * printconf.c, address literals are addr.c). Runs in the parent.
+ * Trusts nothing in the text it is given: every line, word, number,
+ * address and name is checked before it lands in the configuration,
+ * and a file that fails leaves the configuration untouched.
  * Touches the file system only to read the file it is given and, in
  * conf_finalize, to see whether the default CA bundle exists.
  */

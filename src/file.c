@@ -30,7 +30,7 @@
 
 #include "file.h"
 
-#define FILE_CHUNK	(64 * 1024)	/* first buffer when the size is unknown */
+#define FILE_CHUNK	(64 * 1024)	/* first buffer, the size unknown */
 
 /* how much to read into first: the file's size when it says, and one more */
 static size_t

@@ -44,6 +44,8 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "channel.h"
+#include "child.h"
 #include "dns.h"
 #include "dnstlsd.h"
 #include "log.h"
@@ -157,6 +159,8 @@ struct udp_batch {
 struct udp_out {
 	int			 fd;
 	unsigned int		 n;
+	int			 armed;		/* a flush is on its way */
+	struct event		*flush;
 	struct mmsghdr		 msg[UDP_BATCH];
 	struct iovec		 iov[UDP_BATCH];
 	struct sockaddr_storage	 to[UDP_BATCH];
@@ -165,10 +169,8 @@ struct udp_out {
 
 struct frontend {
 	struct event_base	*base;
-	struct child_startup	 cs;
 	struct conf_main	 conf;
-	struct imsgbuf		 resolver;
-	struct event		*resolver_rev, *resolver_wev, *parent_ev;
+	struct channel		*resolver;
 	struct listener		 udp[CONF_MAX_LISTEN], tcp[CONF_MAX_LISTEN];
 	int			 nudp, ntcp;
 	struct upquery		*slot[MAX_INFLIGHT];
@@ -191,22 +193,6 @@ struct frontend {
 	struct udp_out		 udp_out;
 	uint8_t			 cached[DNS_MAXMSG];
 	uint8_t			 out[DNS_MAXMSG + 2];
-};
-
-static const struct imsg_rule startup_rules[] = {
-	{ IMSG_STARTUP, sizeof(struct proc_startup),
-	    sizeof(struct proc_startup), 0 },
-	{ IMSG_LISTEN_UDP, 0, 0, 1 },
-	{ IMSG_LISTEN_TCP, 0, 0, 1 },
-	{ IMSG_PEER_SOCKET, 0, 0, 1 },
-	{ IMSG_CONF_MAIN, sizeof(struct conf_main), sizeof(struct conf_main),
-	    0 },
-	{ IMSG_CONF_END, 0, 0, 0 },
-};
-
-static const struct imsg_rule resolver_rules[] = {
-	{ IMSG_ANSWER, DNS_HDRLEN, DNS_MAXMSG, 0 },
-	{ IMSG_SERVFAIL, 0, 0, 0 },
 };
 
 static void	 fquery_timeout(evutil_socket_t, short, void *);
@@ -388,8 +374,8 @@ fquery_ask(struct frontend *fe, struct fquery *fq, uint8_t *buf)
 		if ((u = upquery_new(fe, key, keylen, bucket)) == NULL)
 			return -1;
 		qlen = dns_build_query(&fq->q, 0, 0, buf, DNS_MAXMSG);
-		if (qlen == 0 || imsg_compose(&fe->resolver, IMSG_QUERY, u->id,
-		    -1, buf, qlen) == -1) {
+		if (qlen == 0 || channel_compose(fe->resolver, IMSG_QUERY,
+		    u->id, -1, buf, qlen) == -1) {
 			upquery_free(fe, u);
 			return -1;
 		}
@@ -427,8 +413,8 @@ cache_answer(struct frontend *fe, const struct dns_query *q,
 
 	if (fe->cache == NULL)
 		return 0;
-	n = cache_lookup(fe->cache, q, monotonic_coarse_ms() / 1000, stale, fe->cached,
-	    sizeof(fe->cached));
+	n = cache_lookup(fe->cache, q, monotonic_coarse_ms() / 1000, stale,
+	    fe->cached, sizeof(fe->cached));
 	if (n == 0)
 		return 0;
 	return dns_client_answer(fe->cached, n, q, answer_limit(q, transport),
@@ -453,7 +439,20 @@ udp_flush(struct frontend *fe)
 	o->n = 0;
 }
 
-/* queue an answer; udp_flush() sends the batch once a wakeup is done */
+static void
+udp_flush_due(evutil_socket_t fd, short events, void *arg)
+{
+	struct frontend	*fe = arg;
+
+	fe->udp_out.armed = 0;
+	udp_flush(fe);
+}
+
+/*
+ * Queue an answer. The first of a pass of the event loop arms one flush,
+ * which libevent runs after every callback due in this pass: all their
+ * answers leave with one sendmmsg() per socket.
+ */
 static void
 udp_send(struct frontend *fe, int fd, const struct sockaddr_storage *to,
     socklen_t tolen, const uint8_t *msg, size_t len)
@@ -481,6 +480,10 @@ udp_send(struct frontend *fe, int fd, const struct sockaddr_storage *to,
 	h->msg_iov = &o->iov[o->n];
 	h->msg_iovlen = 1;
 	o->n++;
+	if (!o->armed) {
+		o->armed = 1;
+		event_active(o->flush, EV_TIMEOUT, 1);
+	}
 }
 
 /* deliver an answer already fitted to the query's transport */
@@ -536,7 +539,8 @@ fquery_answer(struct fquery *fq, const uint8_t *ans, size_t anslen,
 	}
 	/* only an answer that proved valid for its question is kept */
 	if (fe->cache != NULL && !*stored) {
-		cache_store(fe->cache, &fq->q, ans, anslen, monotonic_coarse_ms() / 1000);
+		cache_store(fe->cache, &fq->q, ans, anslen,
+		    monotonic_coarse_ms() / 1000);
 		*stored = 1;
 	}
 	fquery_reply(fq, fe->out, len);
@@ -578,43 +582,29 @@ fquery_timeout(evutil_socket_t fd, short events, void *arg)
 
 	fe->stats.timeouts++;
 	fquery_servfail(fq);
-	udp_flush(fe);
 }
 
-/* --- the resolver channel --- */
+/* --- from the resolver --- */
 
 static void
-resolver_flush(struct frontend *fe)
-{
-	channel_flush(&fe->resolver, fe->resolver_wev, "resolver");
-}
-
-static void
-resolver_writable(evutil_socket_t fd, short events, void *arg)
-{
-	resolver_flush(arg);
-}
-
-static void
-resolver_dispatch(evutil_socket_t fd, short events, void *arg)
+frontend_answer(struct channel *ch, struct imsg *imsg, void *arg)
 {
 	struct frontend	*fe = arg;
 	struct upquery	*u;
-	struct imsg	 imsg;
 
-	if (!sibling_read(&fe->resolver, "resolver"))
-		return;
-	while (channel_get(&fe->resolver, &imsg, resolver_rules,
-	    nitems(resolver_rules), "resolver")) {
-		if ((u = upquery_by_id(fe, imsg.hdr.peerid)) == NULL)
-			continue;	/* every waiter timed out meanwhile */
-		if (imsg.hdr.type == IMSG_ANSWER)
-			upquery_done(fe, u, imsg.data, imsg.datalen);
-		else
-			upquery_done(fe, u, NULL, 0);
-	}
-	udp_flush(fe);
-	resolver_flush(fe);
+	/* NULL: every waiter timed out meanwhile */
+	if ((u = upquery_by_id(fe, imsg->hdr.peerid)) != NULL)
+		upquery_done(fe, u, imsg->data, imsg->datalen);
+}
+
+static void
+frontend_servfail(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct frontend	*fe = arg;
+	struct upquery	*u;
+
+	if ((u = upquery_by_id(fe, imsg->hdr.peerid)) != NULL)
+		upquery_done(fe, u, NULL, 0);
 }
 
 /* --- queries from clients --- */
@@ -637,7 +627,7 @@ rate_allowed(struct frontend *fe, const struct sockaddr_storage *from,
  * new query when one is in flight, so the caller can attach its client.
  */
 static struct fquery *
-handle_query(struct frontend *fe, const uint8_t *msg, size_t len,
+frontend_query(struct frontend *fe, const uint8_t *msg, size_t len,
     enum transport transport, const struct sockaddr_storage *from,
     socklen_t fromlen, uint8_t *reply, size_t *replylen)
 {
@@ -702,7 +692,7 @@ udp_query(struct frontend *fe, int fd, const uint8_t *msg, size_t len,
 	/* over the limit: dropped, answering would reflect a flood */
 	if (!rate_allowed(fe, from, fromlen))
 		return;
-	fq = handle_query(fe, msg, len, TRANSPORT_UDP, from, fromlen, fe->out,
+	fq = frontend_query(fe, msg, len, TRANSPORT_UDP, from, fromlen, fe->out,
 	    &replylen);
 	if (fq != NULL)
 		fq->udp_fd = fd;
@@ -751,8 +741,6 @@ udp_readable(evutil_socket_t fd, short events, void *arg)
 		if (n < UDP_BATCH)
 			break;
 	}
-	udp_flush(fe);
-	resolver_flush(fe);
 }
 
 /*
@@ -893,7 +881,7 @@ tcp_query(struct tcp_client *tc, uint8_t *msg, size_t len)
 		fq = NULL;
 		replylen = refuse(msg, len, fe->out);
 	} else
-		fq = handle_query(fe, msg, len, TRANSPORT_TCP, &tc->peer,
+		fq = frontend_query(fe, msg, len, TRANSPORT_TCP, &tc->peer,
 		    tc->peerlen, fe->out, &replylen);
 	evbuffer_drain(bufferevent_get_input(tc->bev), len + 2);
 	if (fq != NULL) {
@@ -968,21 +956,15 @@ static void
 tcp_readable(struct bufferevent *bev, void *arg)
 {
 	struct tcp_client	*tc = arg;
-	struct frontend		*fe = tc->fe;
 
 	tcp_quiet_update(tc, 1);
 	tcp_process(tc);
-	resolver_flush(fe);
 }
 
 static void
 tcp_wake(evutil_socket_t fd, short events, void *arg)
 {
-	struct tcp_client	*tc = arg;
-	struct frontend		*fe = tc->fe;
-
-	tcp_process(tc);
-	resolver_flush(fe);
+	tcp_process(arg);
 }
 
 static void
@@ -1004,7 +986,6 @@ static void
 tcp_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct tcp_client	*tc = arg;
-	struct frontend		*fe = tc->fe;
 
 	if ((what & BEV_EVENT_EOF) && (what & BEV_EVENT_READING)) {
 		/* half-closed: answer every whole query asked, then close */
@@ -1013,7 +994,6 @@ tcp_event(struct bufferevent *bev, short what, void *arg)
 		evtimer_del(&tc->deadline);
 		tcp_quiet_update(tc, 0);
 		tcp_process(tc);
-		resolver_flush(fe);
 		return;
 	}
 	tcp_client_free(tc);
@@ -1209,7 +1189,7 @@ start_trouble_log(struct frontend *fe)
 		fatalx("%s: event setup", __func__);
 }
 
-/* --- start-up --- */
+/* --- start-up: child.c calls these, by phase --- */
 
 static void
 add_listener(struct frontend *fe, int fd, int tcp)
@@ -1242,67 +1222,63 @@ start_listener(struct frontend *fe, struct listener *l, int tcp)
 }
 
 static void
-parent_dispatch(evutil_socket_t fd, short events, void *arg)
+frontend_listen_udp(struct channel *ch, struct imsg *imsg, void *arg)
 {
-	struct frontend	*fe = arg;
-	struct imsg	 imsg;
-
-	if (channel_read(&fe->cs.parent, "parent") == -1)
-		fatalx("the parent is gone");
-	/* nothing is expected from the parent once running */
-	if (channel_get(&fe->cs.parent, &imsg, NULL, 0, "parent"))
-		fatalx("protocol violation by the parent");
+	add_listener(arg, imsg->fd, 0);
 }
 
 static void
-receive_startup(struct frontend *fe)
+frontend_listen_tcp(struct channel *ch, struct imsg *imsg, void *arg)
 {
-	struct imsg	 imsg;
-	int		 have_peer = 0;
-
-	for (;;) {
-		child_get_startup(&fe->cs, &imsg);
-		imsg_fatal_check(&imsg, startup_rules, nitems(startup_rules),
-		    "parent");
-		switch (imsg.hdr.type) {
-		case IMSG_STARTUP:
-			memcpy(&fe->cs.info, imsg.data, sizeof(fe->cs.info));
-			break;
-		case IMSG_LISTEN_UDP:
-			add_listener(fe, imsg.fd, 0);
-			break;
-		case IMSG_LISTEN_TCP:
-			add_listener(fe, imsg.fd, 1);
-			break;
-		case IMSG_PEER_SOCKET:
-			if (have_peer++)
-				fatalx("protocol violation by the parent");
-			if (imsgbuf_init(&fe->resolver, imsg.fd) == -1)
-				fatal("%s: imsgbuf_init", __func__);
-			break;
-		case IMSG_CONF_MAIN:
-			memcpy(&fe->conf, imsg.data, sizeof(fe->conf));
-			break;
-		case IMSG_CONF_END:
-			if (!have_peer || fe->cs.info.uid == 0)
-				fatalx("incomplete start-up from the parent");
-			return;
-		}
-	}
+	add_listener(arg, imsg->fd, 1);
 }
 
-void
-frontend_main(void)
+/*
+ * The configuration received is the one served from now on. The parent
+ * sends one, at start-up, and no running rule accepts another: taking a
+ * second would mean resizing the cache and the rate limit, not making
+ * them anew.
+ */
+static void
+frontend_configure(void *arg, const struct conf_main *cm)
+{
+	struct frontend	*fe = arg;
+
+	fe->conf = *cm;
+	if (fe->conf.cache_size > 0 && (fe->cache = cache_new(
+	    fe->conf.cache_size, (size_t)fe->conf.cache_size *
+	    CACHE_BYTES_PER_ENTRY)) == NULL)
+		fatal("%s: cache_new", __func__);
+	if (fe->conf.ratelimit > 0 && (fe->ratelimit =
+	    ratelimit_new(fe->conf.ratelimit, RATELIMIT_CLIENTS)) == NULL)
+		fatal("%s: ratelimit_new", __func__);
+}
+
+/* sandboxed now: serve */
+static void
+frontend_start(void *arg)
+{
+	struct frontend	*fe = arg;
+	int		 n;
+
+	fe->resolver = child_channel(PROC_RESOLVER);
+	for (n = 0; n < fe->nudp; n++)
+		start_listener(fe, &fe->udp[n], 0);
+	for (n = 0; n < fe->ntcp; n++)
+		start_listener(fe, &fe->tcp[n], 1);
+	start_trouble_log(fe);
+	log_debug("serving %d udp and %d tcp sockets", fe->nudp, fe->ntcp);
+}
+
+static void *
+frontend_init(void)
 {
 	struct frontend	*fe;
 	uint32_t	 i;
-	int		 n;
 
 	if ((fe = calloc(1, sizeof(*fe))) == NULL)
 		fatal("%s", __func__);
-	child_init(PROC_FRONTEND, &fe->cs);
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
+	fe->base = child_base();
 	for (i = 0; i < MAX_INFLIGHT; i++)
 		fe->free_slot[i] = MAX_INFLIGHT - 1 - i;
 	fe->nfree = MAX_INFLIGHT;
@@ -1312,37 +1288,43 @@ frontend_main(void)
 	if ((fe->inflight = client_count_new(MAX_INFLIGHT)) == NULL ||
 	    (fe->conns = client_count_new(MAX_TCP_CLIENTS + 1)) == NULL)
 		fatal("%s: client_count_new", __func__);
+	if ((fe->udp_out.flush = event_new(fe->base, -1, 0, udp_flush_due,
+	    fe)) == NULL)
+		fatalx("%s: event_new", __func__);
+	return fe;
+}
 
-	receive_startup(fe);
-	if (fe->conf.cache_size > 0 && (fe->cache = cache_new(
-	    fe->conf.cache_size, (size_t)fe->conf.cache_size *
-	    CACHE_BYTES_PER_ENTRY)) == NULL)
-		fatal("%s: cache_new", __func__);
-	if (fe->conf.ratelimit > 0 && (fe->ratelimit =
-	    ratelimit_new(fe->conf.ratelimit, RATELIMIT_CLIENTS)) == NULL)
-		fatal("%s: ratelimit_new", __func__);
-	if ((fe->base = event_base_new()) == NULL)
-		fatalx("event_base_new");
-	child_enter_sandbox(PROC_FRONTEND, &fe->cs);
+/* from the parent: the sockets, before the first configuration */
+static const struct channel_rule frontend_rules_startup[] = {
+	{ { IMSG_LISTEN_UDP, 0, 0, 1 }, 0, frontend_listen_udp },
+	{ { IMSG_LISTEN_TCP, 0, 0, 1 }, 0, frontend_listen_tcp },
+};
 
-	set_nonblock(fe->cs.parent.fd);
-	set_nonblock(fe->resolver.fd);
-	fe->parent_ev = event_new(fe->base, fe->cs.parent.fd,
-	    EV_READ | EV_PERSIST, parent_dispatch, fe);
-	fe->resolver_rev = event_new(fe->base, fe->resolver.fd,
-	    EV_READ | EV_PERSIST, resolver_dispatch, fe);
-	fe->resolver_wev = event_new(fe->base, fe->resolver.fd, EV_WRITE,
-	    resolver_writable, fe);
-	if (fe->parent_ev == NULL || fe->resolver_rev == NULL ||
-	    fe->resolver_wev == NULL || event_add(fe->parent_ev, NULL) == -1 ||
-	    event_add(fe->resolver_rev, NULL) == -1)
-		fatalx("%s: event setup", __func__);
-	for (n = 0; n < fe->nudp; n++)
-		start_listener(fe, &fe->udp[n], 0);
-	for (n = 0; n < fe->ntcp; n++)
-		start_listener(fe, &fe->tcp[n], 1);
-	start_trouble_log(fe);
-	log_debug("serving %d udp and %d tcp sockets", fe->nudp, fe->ntcp);
-	event_base_dispatch(fe->base);
-	fatalx("event loop ended");
+/* from the resolver */
+static const struct channel_rule frontend_rules_resolver[] = {
+	{ { IMSG_ANSWER, DNS_HDRLEN, DNS_MAXMSG, 0 }, 0, frontend_answer },
+	{ { IMSG_SERVFAIL, 0, 0, 0 }, 0, frontend_servfail },
+};
+
+static const struct child_sibling frontend_siblings[] = {
+	{ PROC_RESOLVER, frontend_rules_resolver,
+	    nitems(frontend_rules_resolver) },
+};
+
+static const struct child_def frontend_def = {
+	.role = PROC_FRONTEND,
+	.sandbox = SANDBOX_FRONTEND,
+	.init = frontend_init,
+	.startup_rules = frontend_rules_startup,
+	.nstartup_rules = nitems(frontend_rules_startup),
+	.siblings = frontend_siblings,
+	.nsiblings = nitems(frontend_siblings),
+	.configure = frontend_configure,
+	.start = frontend_start,
+};
+
+void
+frontend_main(void)
+{
+	child_main(&frontend_def);
 }
