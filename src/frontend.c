@@ -353,20 +353,19 @@ fquery_free(struct fquery *fq)
 
 /*
  * Join the question already asked, or ask it: the one upstream query
- * carries the first client's letter case, which dns_client_answer()
- * puts right for every other. buf is scratch for the query. 0, or -1
- * when the resolver cannot be told.
+ * carries the first client's letter case, which dns_answer_client()
+ * puts right for every other. key is dns_query_key() of the query with
+ * DNS_KEY_UPSTREAM; buf is scratch for the query. 0, or -1 when the
+ * resolver cannot be told.
  */
 static int
-fquery_ask(struct frontend *fe, struct fquery *fq, uint8_t *buf)
+fquery_ask(struct frontend *fe, struct fquery *fq, const uint8_t *key,
+    size_t keylen, uint8_t *buf)
 {
 	struct upquery	*u;
-	uint8_t		 key[DNS_KEY_MAX];
-	size_t		 keylen, qlen;
+	size_t		 qlen;
 	uint32_t	 bucket;
 
-	if ((keylen = dns_query_key(&fq->q, DNS_KEY_UPSTREAM, key)) == 0)
-		return -1;
 	bucket = coalesce_bucket(fe, key, keylen);
 	if ((u = upquery_find(fe, key, keylen, bucket)) != NULL) {
 		fe->stats.coalesced++;
@@ -402,23 +401,26 @@ answer_limit(const struct dns_query *q, enum transport transport)
 }
 
 /*
- * An answer from the cache, fitted to this client like any other; 0 on
- * a miss. Stale entries are served only when every upstream failed.
+ * An answer from the cache (key: dns_query_key() of q), fitted to this
+ * client like any other; 0 on a miss. Stale entries are served only
+ * when every upstream failed.
  */
 static size_t
 cache_answer(struct frontend *fe, const struct dns_query *q,
-    enum transport transport, int stale, uint8_t *out)
+    const uint8_t *key, size_t keylen, enum transport transport, int stale,
+    uint8_t *out)
 {
-	size_t	 n;
+	struct dns_answer	 a;
+	size_t			 n;
 
 	if (fe->cache == NULL)
 		return 0;
-	n = cache_lookup(fe->cache, q, monotonic_coarse_ms() / 1000, stale,
-	    fe->cached, sizeof(fe->cached));
+	n = cache_lookup(fe->cache, key, keylen, monotonic_coarse_ms() / 1000,
+	    stale, fe->cached, sizeof(fe->cached), &a);
 	if (n == 0)
 		return 0;
-	return dns_client_answer(fe->cached, n, q, answer_limit(q, transport),
-	    out, DNS_MAXMSG);
+	return dns_answer_client(fe->cached, n, &a, q,
+	    answer_limit(q, transport), out, DNS_MAXMSG);
 }
 
 static void
@@ -503,10 +505,13 @@ static void
 fquery_servfail(struct fquery *fq)
 {
 	struct frontend	*fe = fq->fe;
-	size_t		 len;
+	uint8_t		 key[DNS_KEY_MAX];
+	size_t		 keylen, len;
 
-	if (fe->conf.serve_stale && (len = cache_answer(fe, &fq->q,
-	    fq->transport, 1, fe->out)) > 0) {
+	if (fe->conf.serve_stale && fe->cache != NULL &&
+	    (keylen = dns_query_key(&fq->q, DNS_KEY_UPSTREAM, key)) > 0 &&
+	    (len = cache_answer(fe, &fq->q, key, keylen, fq->transport, 1,
+	    fe->out)) > 0) {
 		fquery_reply(fq, fe->out, len);
 		return;
 	}
@@ -520,37 +525,34 @@ fquery_servfail(struct fquery *fq)
 	fquery_reply(fq, fe->out, len);
 }
 
-/* the upstream's answer fitted to one waiter; *stored once it is cached */
+/* the upstream's answer, parsed once into *a, fitted to one waiter */
 static void
 fquery_answer(struct fquery *fq, const uint8_t *ans, size_t anslen,
-    int *stored)
+    const struct dns_answer *a)
 {
 	struct frontend	*fe = fq->fe;
-	size_t		 maxlen, len;
+	size_t		 len = 0;
 
-	maxlen = answer_limit(&fq->q, fq->transport);
-	len = dns_client_answer(ans, anslen, &fq->q, maxlen, fe->out,
-	    sizeof(fe->out));
+	if (a != NULL)
+		len = dns_answer_client(ans, anslen, a, &fq->q,
+		    answer_limit(&fq->q, fq->transport), fe->out,
+		    sizeof(fe->out));
 	if (len == 0) {
 		fe->stats.bad_answers++;
 		log_debug("invalid answer from the resolver: SERVFAIL");
 		fquery_servfail(fq);
 		return;
 	}
-	/* only an answer that proved valid for its question is kept */
-	if (fe->cache != NULL && !*stored) {
-		cache_store(fe->cache, &fq->q, ans, anslen,
-		    monotonic_coarse_ms() / 1000);
-		*stored = 1;
-	}
 	fquery_reply(fq, fe->out, len);
 }
 
 /*
  * The resolver's answer (or SERVFAIL when ans is NULL) for every client
- * waiting: the upquery goes first, so that answering, which may free
- * TCP clients and so other waiters' links, never walks a freed list,
- * and no query joins a question already answered.
+ * waiting, walked once for all of them: every waiter asked the same
+ * question (the key says so), and only an answer that proved valid for
+ * it is cached. The upquery goes first, so that answering, which may
+ * free TCP clients and so other waiters' links, never walks a freed
+ * list, and no query joins a question already answered.
  */
 static void
 upquery_done(struct frontend *fe, struct upquery *u, const uint8_t *ans,
@@ -558,8 +560,15 @@ upquery_done(struct frontend *fe, struct upquery *u, const uint8_t *ans,
 {
 	struct fquery_list	 waiters;
 	struct fquery		*fq;
-	int			 stored = 0;
+	struct dns_answer	 a, *valid = NULL;
 
+	fq = TAILQ_FIRST(&u->waiters);
+	if (ans != NULL && dns_answer_parse(ans, anslen, &fq->q, &a) == 0) {
+		valid = &a;
+		if (fe->cache != NULL)
+			cache_store(fe->cache, u->key, u->keylen, ans, anslen,
+			    &a, monotonic_coarse_ms() / 1000);
+	}
 	TAILQ_INIT(&waiters);
 	TAILQ_CONCAT(&waiters, &u->waiters, up_entry);
 	TAILQ_FOREACH(fq, &waiters, up_entry)
@@ -570,7 +579,7 @@ upquery_done(struct frontend *fe, struct upquery *u, const uint8_t *ans,
 		if (ans == NULL)
 			fquery_servfail(fq);
 		else
-			fquery_answer(fq, ans, anslen, &stored);
+			fquery_answer(fq, ans, anslen, valid);
 	}
 }
 
@@ -634,6 +643,8 @@ frontend_query(struct frontend *fe, const uint8_t *msg, size_t len,
 	struct dns_query	 q;
 	struct fquery		*fq;
 	struct timeval		 tv;
+	uint8_t			 key[DNS_KEY_MAX];
+	size_t			 keylen;
 	int			 rcode;
 
 	*replylen = 0;
@@ -648,7 +659,10 @@ frontend_query(struct frontend *fe, const uint8_t *msg, size_t len,
 	case DNS_ACCEPT:
 		break;
 	}
-	if ((*replylen = cache_answer(fe, &q, transport, 0, reply)) > 0)
+	/* one key for the cache and the questions in flight */
+	keylen = dns_query_key(&q, DNS_KEY_UPSTREAM, key);
+	if (keylen > 0 && (*replylen = cache_answer(fe, &q, key, keylen,
+	    transport, 0, reply)) > 0)
 		return NULL;
 	/* over the table or the client's share: counted by fquery_new() */
 	if ((fq = fquery_new(fe, &q, transport, from, fromlen)) == NULL) {
@@ -656,7 +670,7 @@ frontend_query(struct frontend *fe, const uint8_t *msg, size_t len,
 		    DNS_MAXMSG);
 		return NULL;
 	}
-	if (fquery_ask(fe, fq, reply) == -1) {
+	if (keylen == 0 || fquery_ask(fe, fq, key, keylen, reply) == -1) {
 		fquery_free(fq);
 		fe->stats.overload++;
 		*replylen = dns_error_answer(&q, DNS_RCODE_SERVFAIL, reply,
