@@ -619,7 +619,24 @@ drain_children(void)
 		drain_child(&procs[i]);
 }
 
-/* reap what has exited; returns how many children are still running */
+/*
+ * What no shutdown of ours explains: an exit with a status other than
+ * 0, a signal other than SIGTERM or SIGKILL.
+ */
+static int
+exit_unexpected(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status) != 0;
+	return WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM &&
+	    WTERMSIG(status) != SIGKILL;
+}
+
+/*
+ * Reap what has exited; returns how many children are still running.
+ * Quiet (shutting down), only what a shutdown does not explain is
+ * logged: the death that caused it may be reaped only now.
+ */
 static size_t
 reap_children(int quiet)
 {
@@ -634,10 +651,7 @@ reap_children(int quiet)
 			continue;
 		pid = waitpid(pr->pid, &status, WNOHANG);
 		if (pid == pr->pid) {
-			/* the cause of a shutdown is logged even when quiet */
-			if (!quiet || (WIFSIGNALED(status) &&
-			    WTERMSIG(status) != SIGTERM &&
-			    WTERMSIG(status) != SIGKILL))
+			if (!quiet || exit_unexpected(status))
 				log_child_exit(pr, status);
 			pr->pid = 0;
 		} else
