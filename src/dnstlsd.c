@@ -57,6 +57,8 @@ usage(int status)
 	    "  -n, --check          check the configuration and exit "
 	    "(with -v, print it)\n"
 	    "  -s, --socket PATH    control socket; default %s\n"
+	    "                       (accepted, not used yet: this version has "
+	    "no control socket)\n"
 	    "  -u, --user USER      user name or numeric uid to run as; "
 	    "default %s\n"
 	    "  -v, --verbose        more logging (repeatable)\n"

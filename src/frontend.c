@@ -136,11 +136,15 @@ struct listener {
 	struct event		*resume;	/* accept paused on EMFILE */
 };
 
+/*
+ * The counters: those of the minute's summary line (troubles[]), and
+ * queries by transport and answers by rcode, which are what struct
+ * stats_frontend (stats.h) reports for the statistics.
+ */
 struct frontend_stats {
 	uint64_t	 queries_udp, queries_tcp;
 	uint64_t	 rejected, dropped, overload, overload_client;
-	uint64_t	 servfail, bad_answers, timeouts;
-	uint64_t	 coalesced;
+	uint64_t	 bad_answers, timeouts;
 	uint64_t	 rcode[16];
 	uint64_t	 tcp_refused, tcp_over_share, tcp_displaced;
 	uint64_t	 tcp_slow, tcp_unread;
@@ -367,9 +371,7 @@ fquery_ask(struct frontend *fe, struct fquery *fq, const uint8_t *key,
 	uint32_t	 bucket;
 
 	bucket = coalesce_bucket(fe, key, keylen);
-	if ((u = upquery_find(fe, key, keylen, bucket)) != NULL) {
-		fe->stats.coalesced++;
-	} else {
+	if ((u = upquery_find(fe, key, keylen, bucket)) == NULL) {
 		if ((u = upquery_new(fe, key, keylen, bucket)) == NULL)
 			return -1;
 		qlen = dns_build_query(&fq->q, 0, 0, buf, DNS_MAXMSG);
@@ -515,7 +517,6 @@ fquery_servfail(struct fquery *fq)
 		fquery_reply(fq, fe->out, len);
 		return;
 	}
-	fe->stats.servfail++;
 	len = dns_error_answer(&fq->q, DNS_RCODE_SERVFAIL, fe->out,
 	    sizeof(fe->out));
 	if (len == 0) {

@@ -143,7 +143,8 @@ struct upstream {
 	uint64_t		 next_connect_ms;	/* backoff after failures */
 	struct event		 probe;
 	uint32_t		 srtt_ms;
-	uint64_t		 queries, answers, errors, handshakes;
+	/* what struct stats_upstream (stats.h) reports of it */
+	uint64_t		 queries, answers, handshakes;
 	uint64_t		 resumed;	/* handshakes resuming a session */
 };
 
@@ -572,7 +573,6 @@ upstream_failed(struct upstream *up, const char *why)
 	uint32_t	 ms;
 	int		 shift;
 
-	up->errors++;
 	up->failures++;
 	shift = up->failures > 7 ? 6 : up->failures - 1;
 	ms = (uint32_t)BACKOFF_MIN_MS << shift;
@@ -971,7 +971,8 @@ log_auth_failure(const struct upstream *up, const char *what,
 }
 
 /*
- * A full handshake with a pinned upstream (SPEC section 2).  libtls has
+ * A full handshake with a pinned upstream (README, "Configuration").
+ * libtls has
  * verified the CA and the name when the upstream has a name; the pins are
  * matched here on the verified path, never on what was merely sent: with
  * a name, the chain is verified again against the CA bundle (libtls does
