@@ -64,9 +64,10 @@ struct channel {
 	size_t			 nrules;
 	uint64_t		 seen;		/* rules[i] passed in the phase */
 	void			*arg;		/* the handlers' */
-	/* the peer closed its end: reading has stopped */
+	/* the peer closed its end: nothing more is read or written */
 	void			(*closed)(struct channel *, void *arg);
 	int			 flushing;	/* a write is on its way */
+	int			 gone;		/* the peer closed */
 };
 
 /*
@@ -93,7 +94,8 @@ int	 channel_seen(const struct channel *, uint32_t type);
 /*
  * Queue a message (fd, or -1, is closed once sent); it leaves with
  * everything else queued in this pass of the loop. 0, or -1 when it
- * cannot be queued (out of memory, or too much already unsent).
+ * cannot be queued (out of memory, too much already unsent, or the
+ * peer gone).
  */
 int	 channel_compose(struct channel *, uint32_t type, uint32_t peerid,
 	    int fd, const void *, size_t);

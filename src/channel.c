@@ -49,15 +49,31 @@ set_nonblock(int fd)
 		fatal("%s: fcntl F_SETFL", __func__);
 }
 
+/* the peer is gone: nothing more is read or written, closed is told */
+static void
+channel_gone(struct channel *ch)
+{
+	ch->gone = 1;
+	channel_stop(ch);
+	event_del(ch->wev);
+	if (ch->closed != NULL)
+		ch->closed(ch, ch->arg);
+}
+
 static void
 channel_write(struct channel *ch)
 {
 	int	 rc;
 
-	if (imsg_pending(&ch->ibuf) == 0)
+	if (ch->gone || imsg_pending(&ch->ibuf) == 0)
 		return;
-	if ((rc = imsg_write(&ch->ibuf)) == -1)
+	if ((rc = imsg_write(&ch->ibuf)) == -1) {
+		if (errno == EPIPE || errno == ECONNRESET) {
+			channel_gone(ch);
+			return;
+		}
 		fatal("write to the %s", ch->peer);
+	}
 	if (rc == 0) {
 		/* full: the write event waits for room */
 		ch->flushing = 1;
@@ -126,9 +142,8 @@ channel_read(struct channel *ch)
 		fatal("read from the %s", ch->peer);
 	}
 	if (n == 0) {
-		channel_stop(ch);
-		if (ch->closed != NULL)
-			ch->closed(ch, ch->arg);
+		if (!ch->gone)
+			channel_gone(ch);
 		return -1;
 	}
 	while ((rc = imsg_get(&ch->ibuf, &imsg)) == 1)
@@ -159,6 +174,7 @@ channel_init(struct channel *ch, int fd, const char *peer,
 	ch->arg = arg;
 	ch->closed = closed;
 	ch->flushing = 0;
+	ch->gone = 0;
 	ch->rev = event_new(base, fd, EV_READ | EV_PERSIST, channel_readable,
 	    ch);
 	ch->wev = event_new(base, fd, EV_WRITE, channel_writable, ch);
@@ -222,6 +238,10 @@ int
 channel_compose(struct channel *ch, uint32_t type, uint32_t peerid, int fd,
     const void *data, size_t len)
 {
+	if (ch->gone) {
+		errno = EPIPE;
+		return -1;
+	}
 	if (imsg_compose(&ch->ibuf, type, peerid, fd, data, len) == -1)
 		return -1;
 	channel_queued(ch);
@@ -232,6 +252,10 @@ int
 channel_compose2(struct channel *ch, uint32_t type, uint32_t peerid,
     const void *a, size_t alen, const void *b, size_t blen)
 {
+	if (ch->gone) {
+		errno = EPIPE;
+		return -1;
+	}
 	if (imsg_compose2(&ch->ibuf, type, peerid, a, alen, b, blen) == -1)
 		return -1;
 	channel_queued(ch);
