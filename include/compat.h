@@ -67,6 +67,13 @@ int		 self_path(char *buf, size_t len);
 int		 memory_file(const char *name);
 
 /*
+ * pledge(2) where there is one (OpenBSD), nothing elsewhere: for the
+ * programs that have no sandbox of their own (dnstlsctl). 0, or -1 and
+ * errno.
+ */
+int		 pledge_promises(const char *promises);
+
+/*
  * Socket tuning that some platforms lack; each does nothing there.
  * udp_rcvbuf: a receive buffer of size bytes, past the system's maximum
  * where privileges allow. tcp_quickack: acknowledge what was just read

@@ -88,9 +88,8 @@ static void
 set_phase(const struct channel_rule *shared, size_t nshared,
     const struct channel_rule *own, size_t nown)
 {
-	size_t	 i, j;
-
 	struct channel_rule	*rules;
+	size_t			 i, j;
 
 	if (nshared + nown > CHANNEL_MAX_RULES)
 		fatalx("%s: too many rules", __func__);

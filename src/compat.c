@@ -40,6 +40,7 @@
 #ifdef __OpenBSD__
 /* declared here too so the syntax check passes with foreign headers */
 int	 shm_mkstemp(char *);
+int	 pledge(const char *, const char *);
 #endif
 
 static uint64_t
@@ -122,6 +123,17 @@ memory_file(const char *name)
 		return -1;
 	}
 	return fd;
+}
+
+int
+pledge_promises(const char *promises)
+{
+#ifdef __OpenBSD__
+	return pledge(promises, NULL);
+#else
+	(void)promises;
+	return 0;
+#endif
 }
 
 void

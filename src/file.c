@@ -45,7 +45,7 @@ first_size(int fd, size_t max)
 }
 
 static int
-fail(int fd, uint8_t *buf, int error)
+read_fail(int fd, uint8_t *buf, int error)
 {
 	close(fd);
 	free(buf);
@@ -69,21 +69,21 @@ file_read(const char *path, size_t max, uint8_t **bufp, size_t *lenp)
 		return -1;
 	size = first_size(fd, max);
 	if ((buf = malloc(size + 1)) == NULL)
-		return fail(fd, NULL, ENOMEM);
+		return read_fail(fd, NULL, ENOMEM);
 	for (;;) {
 		if (len > max)
-			return fail(fd, buf, EFBIG);
+			return read_fail(fd, buf, EFBIG);
 		if (len == size) {
 			size = size > (max + 1) / 2 ? max + 1 : size * 2;
 			if ((p = realloc(buf, size + 1)) == NULL)
-				return fail(fd, buf, ENOMEM);
+				return read_fail(fd, buf, ENOMEM);
 			buf = p;
 		}
 		n = read(fd, buf + len, size - len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
-			return fail(fd, buf, errno);
+			return read_fail(fd, buf, errno);
 		if (n == 0)
 			break;
 		len += (size_t)n;
