@@ -29,10 +29,21 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "acl.h"
+#include "dns.h"
 #include "pin.h"
 
 #define CONF_MAX_LISTEN		16
-#define CONF_MAX_UPSTREAMS	8
+/*
+ * Upstreams of all groups together (the default one and one per forward
+ * zone): the resolver marks those a query tried in a 32-bit mask. Each
+ * group has at most CONF_MAX_GROUP_UPSTREAMS, and the forward zones
+ * together leave room for a full default group.
+ */
+#define CONF_MAX_UPSTREAMS	32
+#define CONF_MAX_GROUP_UPSTREAMS 8
+#define CONF_MAX_ZONE_UPSTREAMS	(CONF_MAX_UPSTREAMS - CONF_MAX_GROUP_UPSTREAMS)
+#define CONF_MAX_ACL		1024	/* allow and deny lines */
 #define CONF_MAX_PINS		4
 #define CONF_NAMELEN		256
 #define CONF_USERLEN		64
@@ -41,6 +52,7 @@
 
 #define DEFAULT_PORT		53
 #define DEFAULT_DOT_PORT	853
+#define DEFAULT_PLAIN_PORT	53
 #define DEFAULT_USER		"_dnstls"
 #define DEFAULT_CA		"/etc/ssl/cert.pem"
 #define DEFAULT_CA_SYSTEM	"/etc/ssl/certs/ca-certificates.crt"
@@ -53,12 +65,22 @@ struct conf_listen {
 	int			 port_set;	/* "port" given explicitly */
 };
 
+/*
+ * Every property of an upstream is here, in fixed-size fields with no
+ * padding (the struct is zeroed before it is filled): two upstreams are
+ * the same upstream when their structs are byte-identical, so the same
+ * address in two zones is two upstreams.
+ */
 struct conf_upstream {
 	struct sockaddr_storage	 ss;	/* address and port (853 default) */
 	socklen_t		 sslen;
 	char			 name[CONF_NAMELEN];	/* "" when not set */
 	int			 npins;
 	uint8_t			 pins[CONF_MAX_PINS][PIN_LEN];
+	/* forward zone, wire form, lower case; zonelen 0: the default group */
+	uint8_t			 zone[DNS_MAXNAME + 1];
+	uint32_t		 zonelen;
+	uint32_t		 plain;	/* plain DNS over TCP, no TLS */
 };
 
 /* how queries are spread over the healthy upstreams */
@@ -71,8 +93,11 @@ enum conf_policy {
 struct dnstlsd_conf {
 	struct conf_listen	 listen[CONF_MAX_LISTEN];
 	int			 nlisten;
+	/* "upstream" and "forward zone" lines, in file order */
 	struct conf_upstream	 upstream[CONF_MAX_UPSTREAMS];
 	int			 nupstream;
+	struct acl_rule		 acl[CONF_MAX_ACL];	/* in file order */
+	int			 nacl;
 	char			 ca[PATH_MAX];	/* "" means the default */
 	char			 user[CONF_USERLEN];
 	uint32_t		 cache_size;
@@ -101,6 +126,15 @@ int	 conf_parse_listen_arg(const char *, struct conf_listen *,
 	    char *, size_t);
 /* port number 1-65535 from text: 0 ok, -1 bad */
 int	 conf_parse_port(const char *, uint16_t *);
+
+/*
+ * The default upstreams become these (the command line's -d), the
+ * forward zones' stay: 0, or -1 when they do not fit.
+ */
+int	 conf_set_default_upstreams(struct dnstlsd_conf *,
+	    const struct conf_upstream *, int);
+/* the upstreams of the default group (zonelen 0) */
+int	 conf_default_upstreams(const struct dnstlsd_conf *);
 
 /*
  * Fill what is still unset: listen 0.0.0.0 and :: on port; listen

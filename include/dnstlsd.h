@@ -56,6 +56,8 @@ enum imsg_type {
 	IMSG_CONF_MAIN,		/* struct conf_main, once */
 	IMSG_CA_CHUNK,		/* a piece of the CA bundle (resolver) */
 	IMSG_CONF_UPSTREAM,	/* struct conf_upstream (resolver) */
+	IMSG_CONF_ACL,		/* struct acl_rule (frontend) */
+	IMSG_CONF_ZONE,		/* a forward zone's wire name (frontend) */
 	IMSG_CONF_END,		/* swap it in; the first: sandbox, serve */
 	/* parent -> resolver, at run time */
 	IMSG_NETWORK_CHANGED,	/* forget upstream health, reconnect */

@@ -31,14 +31,22 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "acl.h"
 #include "addr.h"
 #include "config.h"
 #include "dns.h"
 #include "file.h"
+#include "zone.h"
+
+/* no padding: equal upstreams are byte-identical structs */
+_Static_assert(sizeof(struct conf_upstream) ==
+    offsetof(struct conf_upstream, plain) + sizeof(uint32_t),
+    "struct conf_upstream has padding");
 
 /* bytes, not counting the newline */
 #define CONF_MAX_LINE		1024
@@ -99,6 +107,13 @@ static int	 parse_user(struct parser *);
 static int	 parse_cache(struct parser *);
 static int	 parse_ratelimit(struct parser *);
 static int	 parse_policy(struct parser *);
+static int	 parse_acl(struct parser *, enum acl_action);
+static int	 parse_allow(struct parser *);
+static int	 parse_deny(struct parser *);
+static int	 parse_forward(struct parser *);
+static int	 upstream_options(struct parser *, struct conf_upstream *, int);
+static int	 group_count(const struct dnstlsd_conf *,
+		    const struct conf_upstream *);
 static int	 parse_line(struct parser *, char *);
 static void	 add_default_listen(struct dnstlsd_conf *, const char *);
 static void	 add_default_upstream(struct dnstlsd_conf *, const char *);
@@ -106,8 +121,11 @@ static void	 resolve_listen_ports(struct dnstlsd_conf *, uint16_t);
 static void	 drop_duplicate_listens(struct dnstlsd_conf *);
 
 static const struct statement statements[] = {
+	{ "allow",	parse_allow },
 	{ "ca",		parse_ca },
 	{ "cache",	parse_cache },
+	{ "deny",	parse_deny },
+	{ "forward",	parse_forward },
 	{ "listen",	parse_listen },
 	{ "policy",	parse_policy },
 	{ "ratelimit",	parse_ratelimit },
@@ -463,23 +481,47 @@ add_listen(struct parser *p, const struct conf_listen *l)
 	return 0;
 }
 
+/* upstreams of the group (default, or the same zone) up belongs to */
+static int
+group_count(const struct dnstlsd_conf *conf, const struct conf_upstream *up)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < conf->nupstream; i++)
+		if (conf->upstream[i].zonelen == up->zonelen &&
+		    memcmp(conf->upstream[i].zone, up->zone, up->zonelen) == 0)
+			n++;
+	return n;
+}
+
 static int
 add_upstream(struct parser *p, const struct conf_upstream *up)
 {
 	struct dnstlsd_conf	*conf = p->conf;
 	char			 addr[INET6_ADDRSTRLEN];
-	int			 i;
+	int			 i, zoned = 0;
 
 	for (i = 0; i < conf->nupstream; i++) {
+		if (conf->upstream[i].zonelen > 0)
+			zoned++;
+		if (conf->upstream[i].zonelen != up->zonelen ||
+		    memcmp(conf->upstream[i].zone, up->zone, up->zonelen) != 0)
+			continue;
+		if (conf->upstream[i].plain != up->plain)
+			return parse_error(p, "a zone is forwarded either in "
+			    "plain or over TLS, not both");
 		if (!addr_equal(&conf->upstream[i].ss, &up->ss))
 			continue;
 		addr_str(&up->ss, addr, sizeof(addr));
 		return parse_error(p, "duplicate upstream %s port %u", addr,
 		    addr_port(&up->ss));
 	}
-	if (conf->nupstream >= CONF_MAX_UPSTREAMS)
+	if (group_count(conf, up) >= CONF_MAX_GROUP_UPSTREAMS)
 		return parse_error(p, "too many upstreams (max %d)",
-		    CONF_MAX_UPSTREAMS);
+		    CONF_MAX_GROUP_UPSTREAMS);
+	if (up->zonelen > 0 && zoned >= CONF_MAX_ZONE_UPSTREAMS)
+		return parse_error(p, "too many forward zone upstreams (max "
+		    "%d)", CONF_MAX_ZONE_UPSTREAMS);
 	conf->upstream[conf->nupstream++] = *up;
 	return 0;
 }
@@ -510,35 +552,125 @@ parse_listen(struct parser *p)
 	return add_listen(p, &l);
 }
 
+/*
+ * What follows the address of "upstream" and "forward zone": [port PORT]
+ * [name "AUTHNAME"] [pin-sha256 "B64"]..., or for a zone [port PORT]
+ * plain. The address was parsed with the DoT port.
+ */
+static int
+upstream_options(struct parser *p, struct conf_upstream *up, int zone)
+{
+	const char	*w;
+	int		 port_set = 0;
+
+	while ((w = next_word(p)) != NULL) {
+		if (strcmp(w, "port") == 0) {
+			if (port_set++)
+				return parse_error(p, "\"port\" given twice");
+			if (option_port(p, &up->ss) == -1)
+				return -1;
+		} else if (strcmp(w, "name") == 0) {
+			if (option_name(p, up) == -1)
+				return -1;
+		} else if (strcmp(w, "pin-sha256") == 0) {
+			if (option_pin(p, up) == -1)
+				return -1;
+		} else if (zone && strcmp(w, "plain") == 0) {
+			if (up->plain++)
+				return parse_error(p, "\"plain\" given twice");
+		} else
+			return parse_error(p, "unexpected \"%s\"", w);
+	}
+	if (up->plain && (up->name[0] != '\0' || up->npins > 0))
+		return parse_error(p, "a plain upstream has no name or pin "
+		    "to check");
+	if (up->plain && !port_set)
+		addr_set_port(&up->ss, DEFAULT_PLAIN_PORT);
+	return 0;
+}
+
 /* upstream ADDRESS [port PORT] [name "AUTHNAME"] [pin-sha256 "B64"]... */
 static int
 parse_upstream(struct parser *p)
 {
 	struct conf_upstream	 up;
 	const char		*w;
-	int			 port_set = 0;
 
 	memset(&up, 0, sizeof(up));
 	if ((w = need_arg(p, "upstream")) == NULL)
 		return -1;
 	if (addr_parse(w, DEFAULT_DOT_PORT, &up.ss, &up.sslen) == -1)
 		return parse_error(p, "invalid address \"%s\"", w);
-	while ((w = next_word(p)) != NULL) {
-		if (strcmp(w, "port") == 0) {
-			if (port_set++)
-				return parse_error(p, "\"port\" given twice");
-			if (option_port(p, &up.ss) == -1)
-				return -1;
-		} else if (strcmp(w, "name") == 0) {
-			if (option_name(p, &up) == -1)
-				return -1;
-		} else if (strcmp(w, "pin-sha256") == 0) {
-			if (option_pin(p, &up) == -1)
-				return -1;
-		} else
-			return parse_error(p, "unexpected \"%s\"", w);
-	}
+	if (upstream_options(p, &up, 0) == -1)
+		return -1;
 	return add_upstream(p, &up);
+}
+
+/*
+ * forward zone "ZONE" to ADDRESS [port PORT] [name "AUTHNAME"]
+ *     [pin-sha256 "B64"]...
+ * forward zone "ZONE" to ADDRESS [port PORT] plain
+ */
+static int
+parse_forward(struct parser *p)
+{
+	struct conf_upstream	 up;
+	char			 err[ZONE_ERRLEN];
+	const char		*w;
+	size_t			 len;
+
+	memset(&up, 0, sizeof(up));
+	if ((w = next_word(p)) == NULL || strcmp(w, "zone") != 0)
+		return parse_error(p, "expected \"zone\" after \"forward\"");
+	if ((w = need_arg(p, "zone")) == NULL)
+		return -1;
+	if (zone_name_parse(w, up.zone, &len, err, sizeof(err)) == -1)
+		return parse_error(p, "%s", err);
+	up.zonelen = (uint32_t)len;
+	if ((w = next_word(p)) == NULL || strcmp(w, "to") != 0)
+		return parse_error(p, "expected \"to\" after the zone");
+	if ((w = need_arg(p, "to")) == NULL)
+		return -1;
+	if (addr_parse(w, DEFAULT_DOT_PORT, &up.ss, &up.sslen) == -1)
+		return parse_error(p, "invalid address \"%s\"", w);
+	if (upstream_options(p, &up, 1) == -1)
+		return -1;
+	return add_upstream(p, &up);
+}
+
+/* allow PREFIX, deny PREFIX */
+static int
+parse_acl(struct parser *p, enum acl_action action)
+{
+	char		 err[ACL_ERRLEN];
+	struct acl_rule	*r;
+	const char	*w;
+
+	if ((w = need_arg(p, acl_action_name(action))) == NULL)
+		return -1;
+	if (p->conf->nacl == CONF_MAX_ACL)
+		return parse_error(p, "too many allow and deny lines (max %d)",
+		    CONF_MAX_ACL);
+	r = &p->conf->acl[p->conf->nacl];
+	if (acl_prefix_parse(w, &r->prefix, err, sizeof(err)) == -1) {
+		memset(r, 0, sizeof(*r));
+		return parse_error(p, "%s", err);
+	}
+	r->action = (uint8_t)action;
+	p->conf->nacl++;
+	return expect_end(p);
+}
+
+static int
+parse_allow(struct parser *p)
+{
+	return parse_acl(p, ACL_ALLOW);
+}
+
+static int
+parse_deny(struct parser *p)
+{
+	return parse_acl(p, ACL_DENY);
 }
 
 /* ca "FILE" */
@@ -834,6 +966,40 @@ drop_duplicate_listens(struct dnstlsd_conf *conf)
 	conf->nlisten = kept;
 }
 
+int
+conf_default_upstreams(const struct dnstlsd_conf *conf)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < conf->nupstream; i++)
+		if (conf->upstream[i].zonelen == 0)
+			n++;
+	return n;
+}
+
+int
+conf_set_default_upstreams(struct dnstlsd_conf *conf,
+    const struct conf_upstream *ups, int nups)
+{
+	struct conf_upstream	 zoned[CONF_MAX_UPSTREAMS];
+	int			 i, nzoned = 0;
+
+	if (nups < 0 || nups > CONF_MAX_GROUP_UPSTREAMS)
+		return -1;
+	for (i = 0; i < conf->nupstream; i++)
+		if (conf->upstream[i].zonelen > 0)
+			zoned[nzoned++] = conf->upstream[i];
+	if (nups + nzoned > CONF_MAX_UPSTREAMS)
+		return -1;
+	memset(conf->upstream, 0, sizeof(conf->upstream));
+	for (i = 0; i < nups; i++)
+		conf->upstream[i] = ups[i];
+	for (i = 0; i < nzoned; i++)
+		conf->upstream[nups + i] = zoned[i];
+	conf->nupstream = nups + nzoned;
+	return 0;
+}
+
 void
 conf_finalize(struct dnstlsd_conf *conf, uint16_t port)
 {
@@ -848,7 +1014,7 @@ conf_finalize(struct dnstlsd_conf *conf, uint16_t port)
 	}
 	resolve_listen_ports(conf, port);
 	drop_duplicate_listens(conf);
-	if (conf->nupstream == 0) {
+	if (conf_default_upstreams(conf) == 0) {
 		add_default_upstream(conf, "1.1.1.1");
 		add_default_upstream(conf, "1.0.0.1");
 	}

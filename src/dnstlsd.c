@@ -138,7 +138,7 @@ parse_cmdline(int argc, char *argv[], struct cmdline *cl)
 			copy_string(o->ca, sizeof(o->ca), optarg, "CA path");
 			break;
 		case 'd':
-			if (o->nupstream == CONF_MAX_UPSTREAMS)
+			if (o->nupstream == CONF_MAX_GROUP_UPSTREAMS)
 				die("too many upstreams");
 			if (conf_parse_upstream_arg(optarg,
 			    &o->upstream[o->nupstream], err, sizeof(err)) == -1)
@@ -193,10 +193,10 @@ apply_cmdline(struct dnstlsd_conf *conf, const struct cmdline *cl)
 		memcpy(conf->listen, o->listen, sizeof(conf->listen));
 		conf->nlisten = o->nlisten;
 	}
-	if (o->nupstream > 0) {
-		memcpy(conf->upstream, o->upstream, sizeof(conf->upstream));
-		conf->nupstream = o->nupstream;
-	}
+	/* -d replaces the "upstream" lines, not the forward zones */
+	if (o->nupstream > 0 && conf_set_default_upstreams(conf, o->upstream,
+	    o->nupstream) == -1)
+		die("too many upstreams");
 	if (o->ca[0] != '\0')
 		memcpy(conf->ca, o->ca, sizeof(conf->ca));
 	if (o->user[0] != '\0')

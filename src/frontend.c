@@ -43,14 +43,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "acl.h"
 #include "cache.h"
 #include "channel.h"
 #include "child.h"
 #include "dns.h"
 #include "dnstlsd.h"
+#include "localzone.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "siphash.h"
+#include "zone.h"
 
 #define MAX_INFLIGHT		16384	/* client queries waiting for answers */
 /* no client address may hold more, and none more than half of what is free */
@@ -75,6 +78,12 @@
 #define RATELIMIT_CLIENTS	65536	/* 3 MB of buckets, allocated once */
 #define CACHE_BYTES_PER_ENTRY	1024	/* memory bound: cache size x 1 KB */
 #define TROUBLE_LOG_SEC		60	/* one summary line per interval */
+/*
+ * REFUSED to a denied UDP client: at most this many a second per client
+ * key, whatever "ratelimit" says, dropped beyond (SECURITY.md).
+ */
+#define ACL_REFUSED_QPS		10
+#define ACL_REFUSED_CLIENTS	16384	/* 768 KB of buckets */
 
 struct frontend;
 struct tcp_client;
@@ -124,6 +133,7 @@ struct tcp_client {
 	int			 closing;	/* answer, then close */
 	int			 peer_done;	/* the client sent its last */
 	int			 quiet;		/* on fe->quiet */
+	int			 refused;	/* denied: every query REFUSED */
 	TAILQ_ENTRY(tcp_client)	 quiet_entry;
 	struct event		 deadline;	/* for the message begun */
 	struct event		 wake;		/* read what is buffered */
@@ -149,6 +159,9 @@ struct frontend_stats {
 	uint64_t	 tcp_refused, tcp_over_share, tcp_displaced;
 	uint64_t	 tcp_slow, tcp_unread;
 	uint64_t	 ratelimited;
+	uint64_t	 acl_refused;	/* queries of clients not allowed */
+	uint64_t	 acl_dropped;	/* of which not even told (UDP) */
+	uint64_t	 local;		/* answered from a local zone */
 };
 
 /* one recvmmsg() worth of datagrams */
@@ -169,6 +182,15 @@ struct udp_out {
 	struct iovec		 iov[UDP_BATCH];
 	struct sockaddr_storage	 to[UDP_BATCH];
 	uint8_t			 buf[UDP_BATCH][DNS_EDNS_UDP];
+};
+
+/* a configuration being received, swapped in at its end */
+struct frontend_conf_pending {
+	struct acl_rule		 acl[CONF_MAX_ACL];
+	size_t			 nacl;
+	uint8_t			 zone[CONF_MAX_UPSTREAMS][DNS_MAXNAME];
+	size_t			 zonelen[CONF_MAX_UPSTREAMS];
+	size_t			 nzone;
 };
 
 struct frontend {
@@ -193,6 +215,11 @@ struct frontend {
 	struct event		*trouble_ev;
 	struct ratelimit	*ratelimit;	/* NULL: no limit */
 	struct cache		*cache;		/* NULL: no cache */
+	struct acl		*acl;		/* who may ask */
+	struct ratelimit	*acl_limit;	/* REFUSED to the others */
+	struct localzones	*local;		/* names answered here */
+	struct zonetab		*fwd;		/* forward zones; NULL: none */
+	struct frontend_conf_pending pending;
 	struct udp_batch	 udp_in;
 	struct udp_out		 udp_out;
 	uint8_t			 cached[DNS_MAXMSG];
@@ -632,6 +659,42 @@ rate_allowed(struct frontend *fe, const struct sockaddr_storage *from,
 	return 0;
 }
 
+static int
+acl_allowed(struct frontend *fe, const struct sockaddr_storage *from,
+    socklen_t fromlen)
+{
+	return acl_check(fe->acl, (const struct sockaddr *)from, fromlen) ==
+	    ACL_ALLOW;
+}
+
+/*
+ * A name in a local zone that no forward zone claims: its answer in
+ * reply, and 1. Local answers are never cached (they cost less than a
+ * cache lookup).
+ */
+static int
+local_answer(struct frontend *fe, const struct dns_query *q, uint8_t *reply,
+    size_t *replylen)
+{
+	struct localzone	 lz;
+	size_t			 fwdlen = 0;
+
+	if (!localzone_match(fe->local, q->q.qname, q->q.qname_len, &lz))
+		return 0;
+	if (fe->fwd != NULL)
+		(void)zonetab_lookup(fe->fwd, q->q.qname, q->q.qname_len,
+		    &fwdlen);
+	if (localzone_forwarded(&lz, fwdlen))
+		return 0;
+	fe->stats.local++;
+	*replylen = dns_local_answer(q, lz.apex, lz.apexlen, lz.kind, reply,
+	    DNS_MAXMSG);
+	if (*replylen == 0)
+		*replylen = dns_error_answer(q, DNS_RCODE_SERVFAIL, reply,
+		    DNS_MAXMSG);
+	return 1;
+}
+
 /*
  * Validate a query and either answer it here or pass it on. Returns the
  * new query when one is in flight, so the caller can attach its client.
@@ -660,6 +723,8 @@ frontend_query(struct frontend *fe, const uint8_t *msg, size_t len,
 	case DNS_ACCEPT:
 		break;
 	}
+	if (local_answer(fe, &q, reply, replylen))
+		return NULL;
 	/* one key for the cache and the questions in flight */
 	keylen = dns_query_key(&q, DNS_KEY_UPSTREAM, key);
 	if (keylen > 0 && (*replylen = cache_answer(fe, &q, key, keylen,
@@ -707,6 +772,21 @@ udp_query(struct frontend *fe, int fd, const uint8_t *msg, size_t len,
 	/* over the limit: dropped, answering would reflect a flood */
 	if (!rate_allowed(fe, from, fromlen))
 		return;
+	if (!acl_allowed(fe, from, fromlen)) {
+		/* no larger than the query, and a few a second at most */
+		fe->stats.acl_refused++;
+		if (!ratelimit_allow(fe->acl_limit,
+		    (const struct sockaddr *)from, fromlen,
+		    monotonic_coarse_ms())) {
+			fe->stats.acl_dropped++;
+			return;
+		}
+		if ((replylen = refuse(msg, len, fe->out)) > 0) {
+			count_rcode(fe, fe->out, replylen);
+			udp_send(fe, fd, from, fromlen, fe->out, replylen);
+		}
+		return;
+	}
 	fq = frontend_query(fe, msg, len, TRANSPORT_UDP, from, fromlen, fe->out,
 	    &replylen);
 	if (fq != NULL)
@@ -891,7 +971,12 @@ tcp_query(struct tcp_client *tc, uint8_t *msg, size_t len)
 	size_t		 replylen;
 
 	fe->stats.queries_tcp++;
-	if (!rate_allowed(fe, &tc->peer, tc->peerlen)) {
+	if (tc->refused) {
+		/* not allowed: a TCP peer is no spoofer, tell it */
+		fe->stats.acl_refused++;
+		fq = NULL;
+		replylen = refuse(msg, len, fe->out);
+	} else if (!rate_allowed(fe, &tc->peer, tc->peerlen)) {
 		/* a TCP peer is no spoofer: tell it, cheaply */
 		fq = NULL;
 		replylen = refuse(msg, len, fe->out);
@@ -1069,6 +1154,8 @@ tcp_client_new(struct frontend *fe, int fd, const struct sockaddr_storage *peer,
 	tc->fe = fe;
 	tc->peer = *peer;
 	tc->peerlen = peerlen;
+	/* the peer's address never changes: checked once */
+	tc->refused = !acl_allowed(fe, peer, peerlen);
 	tc->share = share;
 	TAILQ_INIT(&tc->queries);
 	tc->bev = bufferevent_socket_new(fe->base, fd, BEV_OPT_CLOSE_ON_FREE);
@@ -1139,6 +1226,10 @@ static const struct trouble troubles[] = {
 	{ "packets dropped", offsetof(struct frontend_stats, dropped) },
 	{ "queries over the rate limit", offsetof(struct frontend_stats,
 	    ratelimited) },
+	{ "queries refused by the access list", offsetof(struct
+	    frontend_stats, acl_refused) },
+	{ "of them dropped (UDP, over the REFUSED rate)", offsetof(
+	    struct frontend_stats, acl_dropped) },
 	{ "queries refused by the in-flight cap", offsetof(struct
 	    frontend_stats, overload) },
 	{ "queries over a client's in-flight share", offsetof(struct
@@ -1248,6 +1339,69 @@ frontend_listen_tcp(struct channel *ch, struct imsg *imsg, void *arg)
 	add_listener(arg, imsg->fd, 1);
 }
 
+static void
+frontend_conf_begin(void *arg)
+{
+	struct frontend	*fe = arg;
+
+	memset(&fe->pending, 0, sizeof(fe->pending));
+}
+
+static void
+frontend_conf_acl(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct frontend_conf_pending	*pc = &((struct frontend *)arg)->pending;
+
+	if (pc->nacl == CONF_MAX_ACL)
+		fatalx("protocol violation by the parent: too many acl rules");
+	memcpy(&pc->acl[pc->nacl++], imsg->data, sizeof(pc->acl[0]));
+}
+
+static void
+frontend_conf_zone(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct frontend_conf_pending	*pc = &((struct frontend *)arg)->pending;
+
+	if (pc->nzone == CONF_MAX_UPSTREAMS)
+		fatalx("protocol violation by the parent: too many zones");
+	memcpy(pc->zone[pc->nzone], imsg->data, imsg->datalen);
+	pc->zonelen[pc->nzone++] = imsg->datalen;
+}
+
+/*
+ * The access list and the forward zones of a configuration, made anew
+ * and swapped in whole (a reload sends the sequence again).
+ */
+static void
+configure_policy(struct frontend *fe)
+{
+	struct frontend_conf_pending	*pc = &fe->pending;
+	struct acl			*acl;
+	struct zonetab			*fwd = NULL;
+	size_t				 i;
+
+	if ((acl = acl_new(pc->acl, pc->nacl)) == NULL) {
+		if (errno == EINVAL)
+			fatalx("protocol violation by the parent: bad acl rule");
+		fatal("%s: acl_new", __func__);
+	}
+	if (pc->nzone > 0 && (fwd = zonetab_new(pc->nzone)) == NULL)
+		fatal("%s: zonetab_new", __func__);
+	for (i = 0; i < pc->nzone; i++)
+		if (zonetab_add(fwd, pc->zone[i], pc->zonelen[i]) == -1) {
+			if (errno == EINVAL)
+				fatalx("protocol violation by the parent: "
+				    "bad zone");
+			fatal("%s: zonetab_add", __func__);
+		}
+	acl_free(fe->acl);
+	zonetab_free(fe->fwd);
+	fe->acl = acl;
+	fe->fwd = fwd;
+	log_debug("%zu allow and deny rules, %zu forward zones", pc->nacl,
+	    pc->nzone);
+}
+
 /*
  * The configuration received is the one served from now on. The parent
  * sends one, at start-up, and no running rule accepts another: taking a
@@ -1260,6 +1414,7 @@ frontend_configure(void *arg, const struct conf_main *cm)
 	struct frontend	*fe = arg;
 
 	fe->conf = *cm;
+	configure_policy(fe);
 	if (fe->conf.cache_size > 0 && (fe->cache = cache_new(
 	    fe->conf.cache_size, (size_t)fe->conf.cache_size *
 	    CACHE_BYTES_PER_ENTRY)) == NULL)
@@ -1306,6 +1461,11 @@ frontend_init(void)
 	if ((fe->udp_out.flush = event_new(fe->base, -1, 0, udp_flush_due,
 	    fe)) == NULL)
 		fatalx("%s: event_new", __func__);
+	if ((fe->acl_limit = ratelimit_new(ACL_REFUSED_QPS,
+	    ACL_REFUSED_CLIENTS)) == NULL)
+		fatal("%s: ratelimit_new", __func__);
+	if ((fe->local = localzone_new()) == NULL)
+		fatal("%s: localzone_new", __func__);
 	return fe;
 }
 
@@ -1313,6 +1473,13 @@ frontend_init(void)
 static const struct channel_rule frontend_rules_startup[] = {
 	{ { IMSG_LISTEN_UDP, 0, 0, 1 }, 0, frontend_listen_udp },
 	{ { IMSG_LISTEN_TCP, 0, 0, 1 }, 0, frontend_listen_tcp },
+};
+
+/* from the parent: the items of a configuration */
+static const struct channel_rule frontend_rules_conf[] = {
+	{ { IMSG_CONF_ACL, sizeof(struct acl_rule), sizeof(struct acl_rule),
+	    0 }, 0, frontend_conf_acl },
+	{ { IMSG_CONF_ZONE, 1, DNS_MAXNAME, 0 }, 0, frontend_conf_zone },
 };
 
 /* from the resolver */
@@ -1332,8 +1499,11 @@ static const struct child_def frontend_def = {
 	.init = frontend_init,
 	.startup_rules = frontend_rules_startup,
 	.nstartup_rules = nitems(frontend_rules_startup),
+	.conf_rules = frontend_rules_conf,
+	.nconf_rules = nitems(frontend_rules_conf),
 	.siblings = frontend_siblings,
 	.nsiblings = nitems(frontend_siblings),
+	.conf_begin = frontend_conf_begin,
 	.configure = frontend_configure,
 	.start = frontend_start,
 };

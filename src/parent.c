@@ -346,11 +346,41 @@ send_conf_main(struct parent *p, struct proc *pr)
 	proc_compose(pr, IMSG_CONF_MAIN, -1, &cm, sizeof(cm));
 }
 
-/* the frontend's configuration: the scalars */
+/* whether upstream i is the first of its forward zone */
+static int
+zone_first(const struct dnstlsd_conf *conf, int i)
+{
+	const struct conf_upstream	*up = &conf->upstream[i];
+	int				 j;
+
+	if (up->zonelen == 0)
+		return 0;
+	for (j = 0; j < i; j++)
+		if (conf->upstream[j].zonelen == up->zonelen &&
+		    memcmp(conf->upstream[j].zone, up->zone, up->zonelen) == 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * The frontend's configuration: the access list, the names of the
+ * forward zones (they take names from the local zones; which upstream
+ * serves them is the resolver's business), the scalars.
+ */
 static void
 send_frontend_config(struct parent *p, struct proc *pr)
 {
+	const struct dnstlsd_conf	*conf = p->conf;
+	int				 i;
+
 	proc_compose(pr, IMSG_CONF_BEGIN, -1, NULL, 0);
+	for (i = 0; i < conf->nacl; i++)
+		proc_compose(pr, IMSG_CONF_ACL, -1, &conf->acl[i],
+		    sizeof(conf->acl[i]));
+	for (i = 0; i < conf->nupstream; i++)
+		if (zone_first(conf, i))
+			proc_compose(pr, IMSG_CONF_ZONE, -1,
+			    conf->upstream[i].zone, conf->upstream[i].zonelen);
 	send_conf_main(p, pr);
 	proc_compose(pr, IMSG_CONF_END, -1, NULL, 0);
 }

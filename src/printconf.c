@@ -25,8 +25,10 @@
 
 #include <stdio.h>
 
+#include "acl.h"
 #include "addr.h"
 #include "config.h"
+#include "dns.h"
 #include "pin.h"
 
 /* quoted, with the two escapes the parser knows */
@@ -54,14 +56,24 @@ print_listen(FILE *fp, const struct conf_listen *l)
 	fputc('\n', fp);
 }
 
+/* "upstream ..." or "forward zone ... to ...", whichever it came from */
 static void
 print_upstream(FILE *fp, const struct conf_upstream *up)
 {
 	char	 addr[INET6_ADDRSTRLEN], pin[PIN_B64LEN + 1];
+	char	 zone[4 * DNS_MAXNAME + 1];
 	int	 i;
 
 	addr_str(&up->ss, addr, sizeof(addr));
-	fprintf(fp, "upstream %s port %u", addr, addr_port(&up->ss));
+	if (up->zonelen > 0) {
+		dns_name_str(up->zone, up->zonelen, zone, sizeof(zone));
+		fputs("forward zone ", fp);
+		print_string(fp, zone);
+		fprintf(fp, " to %s port %u", addr, addr_port(&up->ss));
+	} else
+		fprintf(fp, "upstream %s port %u", addr, addr_port(&up->ss));
+	if (up->plain)
+		fputs(" plain", fp);
 	if (up->name[0] != '\0') {
 		fputs(" name ", fp);
 		print_string(fp, up->name);
@@ -73,6 +85,17 @@ print_upstream(FILE *fp, const struct conf_upstream *up)
 	fputc('\n', fp);
 }
 
+/* in file order: the built-in rules are not configuration */
+static void
+print_acl(FILE *fp, const struct acl_rule *r)
+{
+	char	 prefix[ACL_PREFIX_STRLEN];
+
+	acl_prefix_str(&r->prefix, prefix, sizeof(prefix));
+	fprintf(fp, "%s %s\n", acl_action_name((enum acl_action)r->action),
+	    prefix);
+}
+
 void
 conf_print(FILE *fp, const struct dnstlsd_conf *conf)
 {
@@ -80,6 +103,8 @@ conf_print(FILE *fp, const struct dnstlsd_conf *conf)
 
 	for (i = 0; i < conf->nlisten; i++)
 		print_listen(fp, &conf->listen[i]);
+	for (i = 0; i < conf->nacl; i++)
+		print_acl(fp, &conf->acl[i]);
 	for (i = 0; i < conf->nupstream; i++)
 		print_upstream(fp, &conf->upstream[i]);
 	if (conf->ca[0] != '\0') {

@@ -52,6 +52,12 @@
 #include "idtab.h"
 #include "log.h"
 #include "pin.h"
+#include "zone.h"
+
+/* the upstreams a query tried are bits of a uint32_t */
+_Static_assert(CONF_MAX_UPSTREAMS <= 32, "rquery.tried is too narrow");
+
+#define GROUP_DEFAULT		0	/* the "upstream" lines; zone n is n + 1 */
 
 #define MAX_CONNS		4	/* per upstream */
 #define CONN_INFLIGHT		128	/* on one, before opening another */
@@ -130,6 +136,7 @@ enum up_state {
 struct upstream {
 	struct resolver		*r;
 	int			 idx;
+	int			 group;		/* GROUP_DEFAULT or a zone's */
 	struct conf_upstream	 conf;
 	char			 addr[64];	/* for logs: ADDR@PORT */
 	char			 servername[CONF_NAMELEN];
@@ -146,6 +153,7 @@ struct upstream {
 	/* what struct stats_upstream (stats.h) reports of it */
 	uint64_t		 queries, answers, handshakes;
 	uint64_t		 resumed;	/* handshakes resuming a session */
+	uint64_t		 plain_queries;	/* sent in clear (conf.plain) */
 };
 
 struct rquery {
@@ -155,6 +163,7 @@ struct rquery {
 	struct conn		*conn;
 	uint16_t		 upid;		/* id on the upstream connection */
 	uint32_t		 tried;		/* bitmask of upstreams */
+	int			 group;		/* only its upstreams may serve */
 	uint64_t		 sent_ms;
 	struct event		 deadline, attempt;
 	TAILQ_ENTRY(rquery)	 entry;
@@ -175,6 +184,7 @@ struct resolver {
 	struct channel		*frontend;
 	struct upstream		 up[CONF_MAX_UPSTREAMS];
 	int			 nup;
+	struct zonetab		*zones;		/* forward zones; NULL: none */
 	int			 rr_next;	/* round-robin position */
 	uint8_t			*ca;
 	size_t			 calen;
@@ -554,16 +564,20 @@ fail:
  * their backoff) instead of waiting out a minute of backoff.
  */
 static void
-all_down_reset(struct resolver *r)
+all_down_reset(struct resolver *r, int group)
 {
 	int	 i;
 
 	for (i = 0; i < r->nup; i++)
-		if (r->up[i].state != UP_DOWN)
+		if (r->up[i].group == group && r->up[i].state != UP_DOWN)
 			return;
-	log_warnx("all upstreams down");
+	if (group == GROUP_DEFAULT)
+		log_warnx("all upstreams down");
+	else
+		log_warnx("all upstreams of a forward zone down");
 	for (i = 0; i < r->nup; i++)
-		r->up[i].state = UP_UNKNOWN;
+		if (r->up[i].group == group)
+			r->up[i].state = UP_UNKNOWN;
 }
 
 static void
@@ -586,7 +600,7 @@ upstream_failed(struct upstream *up, const char *why)
 	up->next_connect_ms = monotonic_ms() + ms;
 	ms_to_tv(ms, &tv);
 	evtimer_add(&up->probe, &tv);
-	all_down_reset(up->r);
+	all_down_reset(up->r, up->group);
 }
 
 static void
@@ -1336,8 +1350,9 @@ upstream_suspect(const struct upstream *up)
 static int
 usable(const struct upstream *up, const struct rquery *rq)
 {
-	if (rq->tried & (1U << up->idx) || up->state == UP_DOWN ||
-	    upstream_suspect(up))
+	/* never another group's: a zone's names stay with its servers */
+	if (up->group != rq->group || rq->tried & (1U << up->idx) ||
+	    up->state == UP_DOWN || upstream_suspect(up))
 		return 0;
 	return up->failures == 0 || !upstream_owes(up);
 }
@@ -1389,7 +1404,7 @@ choose_upstream(struct resolver *r, struct rquery *rq)
 		return up;
 	/* all down: keep trying them in order rather than give up */
 	for (i = 0; i < r->nup; i++)
-		if (!(rq->tried & (1U << i)))
+		if (r->up[i].group == rq->group && !(rq->tried & (1U << i)))
 			return &r->up[i];
 	return NULL;
 }
@@ -1432,6 +1447,24 @@ refuse_query(struct resolver *r, uint32_t fid)
 	r->full_logged_ms = monotonic_ms();
 }
 
+/*
+ * The longest forward zone the name is at or under, else the default
+ * upstreams. Decided here, never by the frontend: a compromised one must
+ * not be able to send a public name in clear to a plain upstream.
+ */
+static int
+query_group(const struct resolver *r, const struct dns_query *q)
+{
+	size_t	 len;
+	int	 zone;
+
+	if (r->zones == NULL ||
+	    (zone = zonetab_lookup(r->zones, q->q.qname, q->q.qname_len,
+	    &len)) < 0)
+		return GROUP_DEFAULT;
+	return zone + 1;
+}
+
 /* a query from the frontend, under its id */
 static void
 resolver_query(struct channel *ch, struct imsg *imsg, void *arg)
@@ -1454,6 +1487,7 @@ resolver_query(struct channel *ch, struct imsg *imsg, void *arg)
 		fatalx("protocol violation by the frontend: invalid query");
 	rq->r = r;
 	rq->fid = fid;
+	rq->group = query_group(r, &rq->q);
 	evtimer_assign(&rq->deadline, r->base, query_deadline, rq);
 	evtimer_assign(&rq->attempt, r->base, query_attempt_timeout, rq);
 	ms_to_tv(RESOLVE_TIMEOUT_MS, &tv);
@@ -1666,19 +1700,22 @@ resolver_conf_upstream(struct channel *ch, struct imsg *imsg, void *arg)
 	if ((cu->ss.ss_family != AF_INET && cu->ss.ss_family != AF_INET6) ||
 	    cu->sslen > sizeof(cu->ss) || cu->npins < 0 ||
 	    cu->npins > CONF_MAX_PINS ||
-	    memchr(cu->name, '\0', sizeof(cu->name)) == NULL)
+	    memchr(cu->name, '\0', sizeof(cu->name)) == NULL ||
+	    cu->zonelen > DNS_MAXNAME || cu->plain > 1 ||
+	    (cu->plain && cu->zonelen == 0))
 		fatalx("protocol violation by the parent: bad upstream");
 	pc->nup++;
 }
 
 static void
-upstream_init(struct resolver *r, struct upstream *up, int idx,
+upstream_init(struct resolver *r, struct upstream *up, int idx, int group,
     const struct conf_upstream *cu)
 {
 	char	 addr[INET6_ADDRSTRLEN];
 
 	up->r = r;
 	up->idx = idx;
+	up->group = group;
 	up->conf = *cu;
 	TAILQ_INIT(&up->conns);
 	addr_str(&cu->ss, addr, sizeof(addr));
@@ -1687,6 +1724,46 @@ upstream_init(struct resolver *r, struct upstream *up, int idx,
 	/* a name is verified against the chain; else the address (IP SAN) */
 	snprintf(up->servername, sizeof(up->servername), "%s",
 	    cu->name[0] != '\0' ? cu->name : addr);
+}
+
+/*
+ * The upstreams and their groups: zone n of the table is group n + 1,
+ * in the order the zones first appear (zonetab_add()'s index).
+ */
+static void
+configure_zones(struct resolver *r)
+{
+	struct resolver_conf_pending	*pc = &r->pending;
+	const struct conf_upstream	*cu;
+	char				 zone[4 * DNS_MAXNAME + 1];
+	int				 i, idx, group, ndefault = 0;
+
+	zonetab_free(r->zones);
+	r->zones = NULL;
+	for (i = 0; i < pc->nup; i++) {
+		cu = &pc->up[i];
+		group = GROUP_DEFAULT;
+		if (cu->zonelen > 0) {
+			if (r->zones == NULL && (r->zones =
+			    zonetab_new(CONF_MAX_UPSTREAMS)) == NULL)
+				fatal("%s: zonetab_new", __func__);
+			if ((idx = zonetab_add(r->zones, cu->zone,
+			    cu->zonelen)) == -1)
+				fatalx("protocol violation by the parent: "
+				    "bad zone");
+			group = idx + 1;
+		} else
+			ndefault++;
+		upstream_init(r, &r->up[i], i, group, cu);
+		if (cu->plain) {
+			dns_name_str(cu->zone, cu->zonelen, zone,
+			    sizeof(zone));
+			log_warnx("zone %s is forwarded in plain text to %s",
+			    zone, r->up[i].addr);
+		}
+	}
+	if (ndefault == 0)
+		fatalx("protocol violation by the parent: no default upstream");
 }
 
 /*
@@ -1701,7 +1778,6 @@ resolver_configure(void *arg, const struct conf_main *cm)
 {
 	struct resolver			*r = arg;
 	struct resolver_conf_pending	*pc = &r->pending;
-	int				 i;
 
 	if (pc->nup == 0)
 		fatalx("protocol violation by the parent: no upstream");
@@ -1709,8 +1785,7 @@ resolver_configure(void *arg, const struct conf_main *cm)
 	r->ca = pc->ca;
 	r->calen = pc->calen;
 	pc->ca = NULL;
-	for (i = 0; i < pc->nup; i++)
-		upstream_init(r, &r->up[i], i, &pc->up[i]);
+	configure_zones(r);
 	r->nup = pc->nup;
 	configure_upstreams(r);
 }

@@ -753,14 +753,14 @@ t_limits(void)
 {
 	char	*text;
 
-	text = limits_text(CONF_MAX_LISTEN, CONF_MAX_UPSTREAMS);
+	text = limits_text(CONF_MAX_LISTEN, CONF_MAX_GROUP_UPSTREAMS);
 	CHECK(text != NULL && parses(text));
 	free(text);
 	text = limits_text(CONF_MAX_LISTEN + 1, 0);
 	CHECK(text != NULL && fails_with(text,
 	    "t.conf:17: too many listen addresses (max 16)"));
 	free(text);
-	text = limits_text(0, CONF_MAX_UPSTREAMS + 1);
+	text = limits_text(0, CONF_MAX_GROUP_UPSTREAMS + 1);
 	CHECK(text != NULL && fails_with(text,
 	    "t.conf:9: too many upstreams (max 8)"));
 	free(text);
@@ -1049,10 +1049,23 @@ t_round_trip_full(void)
 	}
 	for (i = 0; i < CONF_MAX_LISTEN; i++)
 		fprintf(fp, "listen on 2001:db8::%x port %d\n", i, 1000 + i);
-	for (i = 0; i < CONF_MAX_UPSTREAMS; i++)
+	for (i = 0; i < CONF_MAX_GROUP_UPSTREAMS; i++)
 		fprintf(fp, "upstream 192.0.2.%d port %d name n%d.example "
 		    "pin-sha256 " PIN_A " pin-sha256 " PIN_B " pin-sha256 "
 		    PIN_C " pin-sha256 " PIN_D "\n", i, 65535 - i, i);
+	for (i = 0; i < CONF_MAX_ZONE_UPSTREAMS; i++)
+		fprintf(fp, "forward zone \"z%d.%s\" to 2001:db8::%x port %d "
+		    "%s\n", i % 3, "a123456789.b123456789.c123456789."
+		    "d123456789.e123456789.f123456789.g123456789.h123456789."
+		    "i123456789.j123456789.k123456789.l123456789.m123456789."
+		    "n123456789.o123456789.p123456789.q123456789.r123456789."
+		    "s123456789.t123456789.u123456789.v123456789.corp", i,
+		    100 + i, i % 3 == 2 ? "plain" : "name n.example pin-sha256 "
+		    PIN_A " pin-sha256 " PIN_B " pin-sha256 " PIN_C
+		    " pin-sha256 " PIN_D);
+	for (i = 0; i < CONF_MAX_ACL; i++)
+		fprintf(fp, "%s 2001:db8:%x::/48\n", i % 2 ? "allow" : "deny",
+		    i);
 	fprintf(fp, "ca \"/odd \\\"path\\\" \\\\ #x\"\nuser 4294967294\n"
 	    "cache size 10000000\nratelimit 1000000\n");
 	fclose(fp);
