@@ -153,7 +153,6 @@ struct upstream {
 	/* what struct stats_upstream (stats.h) reports of it */
 	uint64_t		 queries, answers, handshakes;
 	uint64_t		 resumed;	/* handshakes resuming a session */
-	uint64_t		 plain_queries;	/* sent in clear (conf.plain) */
 };
 
 struct rquery {
@@ -195,6 +194,7 @@ struct resolver {
 	struct dns_query	 probe_q;	/* ". IN NS" */
 	int			 nqueries;	/* held, at most MAX_QUERIES */
 	uint64_t		 full_refused;	/* SERVFAIL for lack of room */
+	uint64_t		 forwarded_plain;	/* queries sent in clear */
 	uint64_t		 full_logged_ms;
 };
 
@@ -203,6 +203,9 @@ static int	 usable(const struct upstream *, const struct rquery *);
 static void	 conn_fail(struct conn *, const char *, int);
 static void	 conn_flush(struct conn *);
 static void	 conn_suspect(struct conn *, const struct rquery *);
+static void	 conn_ready(struct conn *);
+static ssize_t	 conn_tls_read(struct tls *, void *, size_t, void *);
+static ssize_t	 conn_tls_write(struct tls *, const void *, size_t, void *);
 
 static uint64_t
 elapsed_ms(uint64_t since)
@@ -540,6 +543,8 @@ query_send(struct rquery *rq, struct conn *c)
 		evtimer_del(&c->idle);	/* busy now; not the handshake timer */
 	rq->sent_ms = monotonic_ms();
 	c->up->queries++;
+	if (c->up->conf.plain)
+		c->up->r->forwarded_plain++;
 	conn_waiting(c);
 	ms_to_tv(attempt_ms(c->up), &tv);
 	evtimer_assign(&rq->attempt, r->base, query_attempt_timeout, rq);
@@ -744,6 +749,36 @@ conn_tls_again(const struct conn *c)
 	return c->in_fed && c->inlen > 0;
 }
 
+/*
+ * A plain upstream (a forward zone's "plain") is DNS over TCP: the same
+ * connection engine with the socket where the TLS layer would be, and
+ * the same read-ahead buffer. These return what tls_read()/tls_write()
+ * would, errors included.
+ */
+static ssize_t
+conn_io_read(struct conn *c, void *buf, size_t len)
+{
+	if (c->tls == NULL)
+		return conn_tls_read(NULL, buf, len, c);
+	return tls_read(c->tls, buf, len);
+}
+
+static ssize_t
+conn_io_write(struct conn *c, const void *buf, size_t len)
+{
+	if (c->tls == NULL)
+		return conn_tls_write(NULL, buf, len, c);
+	return tls_write(c->tls, buf, len);
+}
+
+static const char *
+conn_io_error(struct conn *c)
+{
+	if (c->tls == NULL)
+		return errno != 0 ? strerror(errno) : "i/o error";
+	return tls_error(c->tls);
+}
+
 static void
 conn_flush(struct conn *c)
 {
@@ -751,7 +786,8 @@ conn_flush(struct conn *c)
 
 	while (c->wlen > 0) {
 		conn_tls_begin(c);
-		n = tls_write(c->tls, c->wbuf, c->wlen);
+		errno = 0;
+		n = conn_io_write(c, c->wbuf, c->wlen);
 		if (n == TLS_WANT_POLLOUT) {
 			conn_want_write(c);
 			return;
@@ -763,7 +799,7 @@ conn_flush(struct conn *c)
 			return;
 		}
 		if (n < 0) {
-			conn_fail(c, tls_error(c->tls), 1);
+			conn_fail(c, conn_io_error(c), 1);
 			return;
 		}
 		memmove(c->wbuf, c->wbuf + n, c->wlen - (size_t)n);
@@ -918,7 +954,8 @@ conn_read(struct conn *c)
 
 	for (;;) {
 		conn_tls_begin(c);
-		n = tls_read(c->tls, c->rbuf + c->rlen, WIRE_MAX - c->rlen);
+		errno = 0;
+		n = conn_io_read(c, c->rbuf + c->rlen, WIRE_MAX - c->rlen);
 		if (n == TLS_WANT_POLLIN) {
 			if (conn_tls_again(c))
 				continue;
@@ -929,7 +966,7 @@ conn_read(struct conn *c)
 			break;
 		}
 		if (n < 0) {
-			conn_fail(c, tls_error(c->tls), c->answers == 0);
+			conn_fail(c, conn_io_error(c), c->answers == 0);
 			return;
 		}
 		if (n == 0) {
@@ -1145,7 +1182,6 @@ conn_handshake(struct conn *c)
 		conn_fail(c, "authentication failed", 1);
 		return;
 	}
-	c->state = CONN_READY;
 	c->up->handshakes++;
 	if (tls_conn_session_resumed(c->tls))
 		c->up->resumed++;
@@ -1155,6 +1191,14 @@ conn_handshake(struct conn *c)
 	log_debug("upstream %s: connected, %s %s%s", c->up->addr,
 	    tls_conn_version(c->tls), tls_conn_cipher(c->tls),
 	    tls_conn_session_resumed(c->tls) ? ", session resumed" : "");
+	conn_ready(c);
+}
+
+/* connected (and authenticated, over TLS): queries may go */
+static void
+conn_ready(struct conn *c)
+{
+	c->state = CONN_READY;
 	upstream_reachable(c->up);
 	evtimer_del(&c->idle);
 	if (c->ninflight == 0) {
@@ -1183,6 +1227,16 @@ conn_connected(struct conn *c)
 		errno = err;
 		log_warn("upstream %s: connect", up->addr);
 		conn_fail(c, "connect failed", 1);
+		return;
+	}
+	if (up->conf.plain) {
+		/* TCP's handshake is one round trip: a first RTT guess */
+		if (up->srtt_ms == 0)
+			up->srtt_ms = (uint32_t)elapsed_ms(c->opened_ms) + 1;
+		log_debug("upstream %s: connected, plain DNS over TCP",
+		    up->addr);
+		event_add(&c->rev, NULL);
+		conn_ready(c);
 		return;
 	}
 	if ((c->tls = tls_client()) == NULL)
@@ -1604,12 +1658,14 @@ configure_upstreams(struct resolver *r)
 	make_ca_store(r);
 	for (i = 0; i < r->nup; i++) {
 		up = &r->up[i];
+		/* the only ports the sandbox lets us connect to */
+		child_allow_connect(addr_port(&up->conf.ss));
+		if (up->conf.plain)
+			continue;
 		verify = up->conf.npins == 0 || up->conf.name[0] != '\0';
 		/* one config each: a session belongs to one server */
 		up->tlscfg = make_tls_config(r, verify);
 		session_store(up, ps->uid, ps->gid);
-		/* the only ports the sandbox lets us connect to */
-		child_allow_connect(addr_port(&up->conf.ss));
 	}
 }
 
@@ -1716,6 +1772,7 @@ upstream_init(struct resolver *r, struct upstream *up, int idx, int group,
 	up->r = r;
 	up->idx = idx;
 	up->group = group;
+	up->session_fd = -1;
 	up->conf = *cu;
 	TAILQ_INIT(&up->conns);
 	addr_str(&cu->ss, addr, sizeof(addr));
