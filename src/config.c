@@ -112,6 +112,8 @@ static int	 parse_allow(struct parser *);
 static int	 parse_deny(struct parser *);
 static int	 parse_forward(struct parser *);
 static int	 upstream_options(struct parser *, struct conf_upstream *, int);
+static int	 upstream_address(struct parser *, const char *,
+		    struct conf_upstream *, int);
 static int	 group_count(const struct dnstlsd_conf *,
 		    const struct conf_upstream *);
 static int	 parse_line(struct parser *, char *);
@@ -589,21 +591,30 @@ upstream_options(struct parser *p, struct conf_upstream *up, int zone)
 	return 0;
 }
 
+/* the address after keyword, the options, and the upstream is added */
+static int
+upstream_address(struct parser *p, const char *keyword,
+    struct conf_upstream *up, int zone)
+{
+	const char	*w;
+
+	if ((w = need_arg(p, keyword)) == NULL)
+		return -1;
+	if (addr_parse(w, DEFAULT_DOT_PORT, &up->ss, &up->sslen) == -1)
+		return parse_error(p, "invalid address \"%s\"", w);
+	if (upstream_options(p, up, zone) == -1)
+		return -1;
+	return add_upstream(p, up);
+}
+
 /* upstream ADDRESS [port PORT] [name "AUTHNAME"] [pin-sha256 "B64"]... */
 static int
 parse_upstream(struct parser *p)
 {
 	struct conf_upstream	 up;
-	const char		*w;
 
 	memset(&up, 0, sizeof(up));
-	if ((w = need_arg(p, "upstream")) == NULL)
-		return -1;
-	if (addr_parse(w, DEFAULT_DOT_PORT, &up.ss, &up.sslen) == -1)
-		return parse_error(p, "invalid address \"%s\"", w);
-	if (upstream_options(p, &up, 0) == -1)
-		return -1;
-	return add_upstream(p, &up);
+	return upstream_address(p, "upstream", &up, 0);
 }
 
 /*
@@ -629,13 +640,7 @@ parse_forward(struct parser *p)
 	up.zonelen = (uint32_t)len;
 	if ((w = next_word(p)) == NULL || strcmp(w, "to") != 0)
 		return parse_error(p, "expected \"to\" after the zone");
-	if ((w = need_arg(p, "to")) == NULL)
-		return -1;
-	if (addr_parse(w, DEFAULT_DOT_PORT, &up.ss, &up.sslen) == -1)
-		return parse_error(p, "invalid address \"%s\"", w);
-	if (upstream_options(p, &up, 1) == -1)
-		return -1;
-	return add_upstream(p, &up);
+	return upstream_address(p, "to", &up, 1);
 }
 
 /* allow PREFIX, deny PREFIX */
