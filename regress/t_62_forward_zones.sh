@@ -24,6 +24,16 @@ forward zone "168.192.in-addr.arpa" to 127.0.0.5 name "dot.test"
 policy ordered
 EOC
 chmod 0644 "$T/zones.conf"
+# -n -v prints the zones; what it prints parses back to the same
+nsx "$DNSTLSD" -n -v -f "$T/zones.conf" -u root 2>&1 |
+    grep -v '^configuration OK' >"$T/printed.conf"
+chmod 0644 "$T/printed.conf"
+grep -qxF 'forward zone "corp.example." to 127.0.0.3 port 853 name "dot.test"' \
+    "$T/printed.conf" || { cat "$T/printed.conf"; fail "-n -v lacks a zone"; }
+nsx "$DNSTLSD" -n -v -f "$T/printed.conf" -u root 2>&1 |
+    grep -v '^configuration OK' | cmp -s - "$T/printed.conf" ||
+    fail "-n -v output does not parse back to the same"
+ok "-n -v prints the forward zones and parses back"
 start_std -f "$T/zones.conf" -c "$T/ca.pem"
 
 # only NAME... : each name reached server ONLY and no other

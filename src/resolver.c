@@ -1805,9 +1805,12 @@ configure_zones(struct resolver *r)
 			    zonetab_new(CONF_MAX_UPSTREAMS)) == NULL)
 				fatal("%s: zonetab_new", __func__);
 			if ((idx = zonetab_add(r->zones, cu->zone,
-			    cu->zonelen)) == -1)
-				fatalx("protocol violation by the parent: "
-				    "bad zone");
+			    cu->zonelen)) == -1) {
+				if (errno == EINVAL)
+					fatalx("protocol violation by the "
+					    "parent: bad zone");
+				fatal("%s: zonetab_add", __func__);
+			}
 			group = idx + 1;
 		} else
 			ndefault++;
