@@ -1076,6 +1076,37 @@ t_round_trip_full(void)
 	free(text);
 }
 
+/* -d replaces the upstream lines and keeps the forward zones' */
+static void
+t_default_upstreams(void)
+{
+	struct dnstlsd_conf	 conf;
+	struct conf_upstream	 up[CONF_MAX_GROUP_UPSTREAMS + 1];
+	char			 err[CONF_ERRLEN];
+
+	CHECK(parse_text("upstream 192.0.2.1\n"
+	    "forward zone \"corp.example\" to 10.0.0.1\n"
+	    "upstream 192.0.2.2\n"
+	    "forward zone lan to 10.0.0.2 plain\n", &conf, err) == 0);
+	CHECK(conf.nupstream == 4 && conf_default_upstreams(&conf) == 2);
+	CHECK(conf_parse_upstream_arg("9.9.9.9#dns.quad9.net", &up[0], err,
+	    sizeof(err)) == 0);
+	CHECK(conf_set_default_upstreams(&conf, up, 1) == 0);
+	CHECK(conf.nupstream == 3 && conf_default_upstreams(&conf) == 1);
+	CHECK(memcmp(&conf.upstream[0], &up[0], sizeof(up[0])) == 0);
+	CHECK(conf.upstream[1].zonelen == 14 && conf.upstream[2].plain == 1 &&
+	    addr_port(&conf.upstream[2].ss) == 53);
+	CHECK(round_trips(&conf));
+	CHECK(conf_set_default_upstreams(&conf, up,
+	    CONF_MAX_GROUP_UPSTREAMS + 1) == -1);
+	/* forward zones alone: the defaults are still added */
+	CHECK(parse_text("forward zone lan to 10.0.0.2 plain\n", &conf,
+	    err) == 0);
+	conf_finalize(&conf, 53);
+	CHECK(conf.nupstream == 3 && conf_default_upstreams(&conf) == 2);
+	CHECK(round_trips(&conf));
+}
+
 static void
 t_addr_helpers(void)
 {
@@ -1198,6 +1229,7 @@ test_config(void)
 	RUN(t_finalize_merges_listens);
 	RUN(t_print_format);
 	RUN(t_round_trip_full);
+	RUN(t_default_upstreams);
 	RUN(t_addr_helpers);
 	RUN(t_file_errors);
 	RUN(t_file_size);
