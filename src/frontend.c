@@ -133,7 +133,7 @@ struct tcp_client {
 	int			 closing;	/* answer, then close */
 	int			 peer_done;	/* the client sent its last */
 	int			 quiet;		/* on fe->quiet */
-	int			 refused;	/* denied: every query REFUSED */
+	int			 refused;	/* denied: all REFUSED */
 	TAILQ_ENTRY(tcp_client)	 quiet_entry;
 	struct event		 deadline;	/* for the message begun */
 	struct event		 wake;		/* read what is buffered */
@@ -1350,7 +1350,8 @@ frontend_conf_begin(void *arg)
 static void
 frontend_conf_acl(struct channel *ch, struct imsg *imsg, void *arg)
 {
-	struct frontend_conf_pending	*pc = &((struct frontend *)arg)->pending;
+	struct frontend			*fe = arg;
+	struct frontend_conf_pending	*pc = &fe->pending;
 
 	if (pc->nacl == CONF_MAX_ACL)
 		fatalx("protocol violation by the parent: too many acl rules");
@@ -1360,7 +1361,8 @@ frontend_conf_acl(struct channel *ch, struct imsg *imsg, void *arg)
 static void
 frontend_conf_zone(struct channel *ch, struct imsg *imsg, void *arg)
 {
-	struct frontend_conf_pending	*pc = &((struct frontend *)arg)->pending;
+	struct frontend			*fe = arg;
+	struct frontend_conf_pending	*pc = &fe->pending;
 
 	if (pc->nzone == CONF_MAX_UPSTREAMS)
 		fatalx("protocol violation by the parent: too many zones");
@@ -1382,7 +1384,8 @@ configure_policy(struct frontend *fe)
 
 	if ((acl = acl_new(pc->acl, pc->nacl)) == NULL) {
 		if (errno == EINVAL)
-			fatalx("protocol violation by the parent: bad acl rule");
+			fatalx("protocol violation by the parent: bad "
+			    "acl rule");
 		fatal("%s: acl_new", __func__);
 	}
 	if (pc->nzone > 0 && (fwd = zonetab_new(pc->nzone)) == NULL)

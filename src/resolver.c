@@ -57,7 +57,8 @@
 /* the upstreams a query tried are bits of a uint32_t */
 _Static_assert(CONF_MAX_UPSTREAMS <= 32, "rquery.tried is too narrow");
 
-#define GROUP_DEFAULT		0	/* the "upstream" lines; zone n is n + 1 */
+/* the "upstream" lines; forward zone n is group n + 1 */
+#define GROUP_DEFAULT		0
 
 #define MAX_CONNS		4	/* per upstream */
 #define CONN_INFLIGHT		128	/* on one, before opening another */
@@ -194,7 +195,7 @@ struct resolver {
 	struct dns_query	 probe_q;	/* ". IN NS" */
 	int			 nqueries;	/* held, at most MAX_QUERIES */
 	uint64_t		 full_refused;	/* SERVFAIL for lack of room */
-	uint64_t		 forwarded_plain;	/* queries sent in clear */
+	uint64_t		 forwarded_plain;	/* sent in clear */
 	uint64_t		 full_logged_ms;
 };
 
