@@ -126,6 +126,24 @@ memory_file(const char *name)
 }
 
 int
+peer_uid(int fd, uid_t *uid)
+{
+#ifdef __OpenBSD__
+	gid_t		 gid;
+
+	return getpeereid(fd, uid, &gid);
+#else
+	struct ucred	 cred;
+	socklen_t	 len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1)
+		return -1;
+	*uid = cred.uid;
+	return 0;
+#endif
+}
+
+int
 pledge_promises(const char *promises)
 {
 #ifdef __OpenBSD__

@@ -57,8 +57,7 @@ usage(int status)
 	    "  -n, --check          check the configuration and exit "
 	    "(with -v, print it)\n"
 	    "  -s, --socket PATH    control socket; default %s\n"
-	    "                       (accepted, not used yet: this version has "
-	    "no control socket)\n"
+	    "                       (\"\" for none)\n"
 	    "  -u, --user USER      user name or numeric uid to run as; "
 	    "default %s\n"
 	    "  -v, --verbose        more logging (repeatable)\n"
@@ -259,5 +258,5 @@ main(int argc, char *argv[])
 		exit(0);
 	}
 	find_programs(argv[0]);
-	parent_main(&conf, cl.foreground, cl.verbose);
+	parent_main(&conf, cl.socket, cl.foreground, cl.verbose);
 }

@@ -45,9 +45,11 @@
 
 #include "cache.h"
 #include "channel.h"
+#include "control.h"
 #include "child.h"
 #include "dns.h"
 #include "dnstlsd.h"
+#include "frontend.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "siphash.h"
@@ -108,6 +110,7 @@ struct fquery {
 	struct tcp_client	*tc;
 	TAILQ_ENTRY(fquery)	 tc_entry;
 	struct dns_query	 q;
+	uint64_t		 arrival_us;	/* for the latency histogram */
 	struct event		 timeout;
 };
 
@@ -149,6 +152,7 @@ struct frontend_stats {
 	uint64_t	 tcp_refused, tcp_over_share, tcp_displaced;
 	uint64_t	 tcp_slow, tcp_unread;
 	uint64_t	 ratelimited;
+	struct histogram latency;	/* arrival to answer, us */
 };
 
 /* one recvmmsg() worth of datagrams */
@@ -190,6 +194,7 @@ struct frontend {
 	int			 nclients;
 	struct frontend_stats	 stats;
 	struct frontend_stats	 logged;	/* as of the last summary */
+	int64_t			 start_time;	/* UNIX time */
 	struct event		*trouble_ev;
 	struct ratelimit	*ratelimit;	/* NULL: no limit */
 	struct cache		*cache;		/* NULL: no cache */
@@ -198,6 +203,8 @@ struct frontend {
 	uint8_t			 cached[DNS_MAXMSG];
 	uint8_t			 out[DNS_MAXMSG + 2];
 };
+
+static struct frontend	*the_frontend;	/* for frontend_ctl.c's requests */
 
 static void	 fquery_timeout(evutil_socket_t, short, void *);
 static void	 tcp_client_free(struct tcp_client *);
@@ -282,6 +289,20 @@ upquery_free(struct frontend *fe, struct upquery *u)
 	free(u);
 }
 
+/*
+ * The time for the latency histogram: libevent's, read once per pass of
+ * the loop (after each wait), never a system call per query.
+ */
+static uint64_t
+now_us(const struct frontend *fe)
+{
+	struct timeval	 tv;
+
+	if (event_base_gettimeofday_cached(fe->base, &tv) == -1)
+		return 0;
+	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
+}
+
 /* --- client queries in flight, and each client's share of them --- */
 
 /*
@@ -326,6 +347,7 @@ fquery_new(struct frontend *fe, const struct dns_query *q,
 	fq->from = *from;
 	fq->fromlen = fromlen;
 	fq->q = *q;
+	fq->arrival_us = now_us(fe);
 	evtimer_assign(&fq->timeout, fe->base, fquery_timeout, fq);
 	return fq;
 }
@@ -425,11 +447,17 @@ cache_answer(struct frontend *fe, const struct dns_query *q,
 	    answer_limit(q, transport), out, DNS_MAXMSG);
 }
 
+/* every answer sent: its rcode, and how long since its query came */
 static void
-count_rcode(struct frontend *fe, const uint8_t *msg, size_t len)
+count_answer(struct frontend *fe, const uint8_t *msg, size_t len,
+    uint64_t arrival_us)
 {
+	uint64_t	 now = now_us(fe);
+
 	if (len >= 4)
 		fe->stats.rcode[msg[3] & 0xf]++;
+	histogram_add(&fe->stats.latency, now > arrival_us ? now -
+	    arrival_us : 0);
 }
 
 /* a full socket buffer drops answers, as the network would */
@@ -494,7 +522,7 @@ udp_send(struct frontend *fe, int fd, const struct sockaddr_storage *to,
 static void
 fquery_reply(struct fquery *fq, const uint8_t *msg, size_t len)
 {
-	count_rcode(fq->fe, msg, len);
+	count_answer(fq->fe, msg, len, fq->arrival_us);
 	if (fq->transport == TRANSPORT_UDP)
 		udp_send(fq->fe, fq->udp_fd, &fq->from, fq->fromlen, msg,
 		    len);
@@ -712,7 +740,7 @@ udp_query(struct frontend *fe, int fd, const uint8_t *msg, size_t len,
 	if (fq != NULL)
 		fq->udp_fd = fd;
 	else if (replylen > 0) {
-		count_rcode(fe, fe->out, replylen);
+		count_answer(fe, fe->out, replylen, now_us(fe));
 		udp_send(fe, fd, from, fromlen, fe->out, replylen);
 	}
 }
@@ -907,7 +935,7 @@ tcp_query(struct tcp_client *tc, uint8_t *msg, size_t len)
 		return 0;
 	}
 	if (replylen > 0) {
-		count_rcode(fe, fe->out, replylen);
+		count_answer(fe, fe->out, replylen, now_us(fe));
 		return tcp_send(tc, fe->out, replylen);
 	}
 	/* not DNS: this stream cannot be trusted further */
@@ -1204,6 +1232,46 @@ start_trouble_log(struct frontend *fe)
 		fatalx("%s: event setup", __func__);
 }
 
+/* --- what the control socket and the metrics listener report --- */
+
+void
+frontend_stats_fill(struct stats_frontend *st)
+{
+	const struct frontend	*fe = the_frontend;
+	const struct frontend_stats *s = &fe->stats;
+	struct cache_stats	 cs;
+
+	memset(st, 0, sizeof(*st));
+	st->queries[STATS_UDP] = s->queries_udp;
+	st->queries[STATS_TCP] = s->queries_tcp;
+	memcpy(st->answers, s->rcode, sizeof(st->answers));
+	if (fe->cache != NULL) {
+		cache_get_stats(fe->cache, &cs);
+		st->cache_hits = cs.hits;
+		st->cache_stale = cs.stale_hits;
+		st->cache_misses = cs.misses;
+		st->cache_entries = cs.entries;
+	}
+	st->ratelimited = s->ratelimited;
+	st->malformed_answered = s->rejected;
+	st->malformed_dropped = s->dropped;
+	st->overload = s->overload + s->overload_client;
+	st->timeouts = s->timeouts;
+	st->tcp_refused = s->tcp_refused + s->tcp_over_share;
+	st->tcp_clients = (uint64_t)fe->nclients;
+	st->inflight = fe->nwaiting;
+	st->start_time = fe->start_time;
+	st->latency = s->latency;
+}
+
+long
+frontend_cache_flush(const uint8_t *wire, size_t len)
+{
+	if (the_frontend->cache == NULL)
+		return -1;
+	return (long)cache_flush(the_frontend->cache, wire, len);
+}
+
 /* --- start-up: child.c calls these, by phase --- */
 
 static void
@@ -1248,6 +1316,22 @@ frontend_listen_tcp(struct channel *ch, struct imsg *imsg, void *arg)
 	add_listener(arg, imsg->fd, 1);
 }
 
+static void
+frontend_listen_control(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct frontend	*fe = arg;
+
+	ctl_listen(fe->base, imsg->fd);
+}
+
+static void
+frontend_listen_metrics(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct frontend	*fe = arg;
+
+	http_listen(fe->base, imsg->fd);
+}
+
 /*
  * The configuration received is the one served from now on. The parent
  * sends one, at start-up, and no running rule accepts another: taking a
@@ -1282,6 +1366,10 @@ frontend_start(void *arg)
 	for (n = 0; n < fe->ntcp; n++)
 		start_listener(fe, &fe->tcp[n], 1);
 	start_trouble_log(fe);
+	fe->start_time = (int64_t)time(NULL);
+	ctl_start(child_channel(PROC_PARENT), fe->resolver,
+	    child_startup()->ctl_uid);
+	http_start(fe->resolver);
 	log_debug("serving %d udp and %d tcp sockets", fe->nudp, fe->ntcp);
 }
 
@@ -1298,6 +1386,8 @@ frontend_init(void)
 		fe->free_slot[i] = MAX_INFLIGHT - 1 - i;
 	fe->nfree = MAX_INFLIGHT;
 	TAILQ_INIT(&fe->quiet);
+	histogram_init(&fe->stats.latency);
+	the_frontend = fe;
 	arc4random_buf(fe->secret, sizeof(fe->secret));
 	/* one more than the table: a newcomer is counted before it displaces */
 	if ((fe->inflight = client_count_new(MAX_INFLIGHT)) == NULL ||
@@ -1313,12 +1403,27 @@ frontend_init(void)
 static const struct channel_rule frontend_rules_startup[] = {
 	{ { IMSG_LISTEN_UDP, 0, 0, 1 }, 0, frontend_listen_udp },
 	{ { IMSG_LISTEN_TCP, 0, 0, 1 }, 0, frontend_listen_tcp },
+	{ { IMSG_LISTEN_CONTROL, 0, 0, 1 }, RULE_ONCE,
+	    frontend_listen_control },
+	{ { IMSG_LISTEN_METRICS, 0, 0, 1 }, RULE_ONCE,
+	    frontend_listen_metrics },
+};
+
+/* from the parent, once serving */
+static const struct channel_rule frontend_rules_parent[] = {
+	{ { IMSG_CTL_RESULT, sizeof(struct ctl_result),
+	    sizeof(struct ctl_result), 0 }, 0, frontend_ctl_result },
 };
 
 /* from the resolver */
 static const struct channel_rule frontend_rules_resolver[] = {
 	{ { IMSG_ANSWER, DNS_HDRLEN, DNS_MAXMSG, 0 }, 0, frontend_answer },
 	{ { IMSG_SERVFAIL, 0, 0, 0 }, 0, frontend_servfail },
+	{ { IMSG_CTL_UPSTREAM, sizeof(struct stats_upstream),
+	    sizeof(struct stats_upstream), 0 }, 0, frontend_ctl_upstream },
+	{ { IMSG_CTL_END, 0, 0, 0 }, 0, frontend_ctl_end },
+	{ { IMSG_UPSTREAMS_USABLE, sizeof(uint32_t), sizeof(uint32_t), 0 },
+	    0, frontend_upstreams_usable },
 };
 
 static const struct child_sibling frontend_siblings[] = {
@@ -1332,6 +1437,8 @@ static const struct child_def frontend_def = {
 	.init = frontend_init,
 	.startup_rules = frontend_rules_startup,
 	.nstartup_rules = nitems(frontend_rules_startup),
+	.running_rules = frontend_rules_parent,
+	.nrunning_rules = nitems(frontend_rules_parent),
 	.siblings = frontend_siblings,
 	.nsiblings = nitems(frontend_siblings),
 	.configure = frontend_configure,

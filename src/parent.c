@@ -29,6 +29,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <netinet/in.h>
@@ -48,6 +49,7 @@
 #include "addr.h"
 #include "channel.h"
 #include "config.h"
+#include "control.h"
 #include "dnstlsd.h"
 #include "file.h"
 #include "log.h"
@@ -103,11 +105,15 @@ struct parent {
 	uint8_t			*ca;		/* for the resolver */
 	size_t			 calen;
 	int			 shutting_down;
+	const char		*ctl_path;	/* "" or NULL: none */
+	int			 ctl_fd;	/* until sent to the frontend */
 	int			 netwatch_fd;
 	struct event		*netwatch_ev, *netwatch_settle;
 };
 
 static void	 parent_log(struct channel *, struct imsg *, void *);
+static void	 parent_ctl_reload(struct channel *, struct imsg *, void *);
+static void	 parent_ctl_log(struct channel *, struct imsg *, void *);
 static void	 log_dropped_timer(evutil_socket_t, short, void *);
 static void	 drain_child(struct proc *);
 static void	 send_frontend_startup(struct parent *, struct proc *);
@@ -120,14 +126,23 @@ static const struct channel_rule parent_rules_child[] = {
 	    sizeof(struct log_msg) + LOG_MSG_MAX, 0 }, 0, parent_log },
 };
 
+/* the frontend serves the control socket: it relays what needs us */
+static const struct channel_rule parent_rules_frontend[] = {
+	{ { IMSG_LOG, sizeof(struct log_msg) + 1,
+	    sizeof(struct log_msg) + LOG_MSG_MAX, 0 }, 0, parent_log },
+	{ { IMSG_CTL_RELOAD, 0, 0, 0 }, 0, parent_ctl_reload },
+	{ { IMSG_CTL_LOG, sizeof(struct ctl_log), sizeof(struct ctl_log), 0 },
+	    0, parent_ctl_log },
+};
+
 /* the children, in the order they start */
 static struct proc procs[] = {
 	{
 		.role = PROC_FRONTEND,
 		.send_startup = send_frontend_startup,
 		.send_config = send_frontend_config,
-		.rules = parent_rules_child,
-		.nrules = nitems(parent_rules_child),
+		.rules = parent_rules_frontend,
+		.nrules = nitems(parent_rules_frontend),
 	},
 	{
 		.role = PROC_RESOLVER,
@@ -273,6 +288,67 @@ bind_socket(const struct conf_listen *l, int type)
 	return fd;
 }
 
+/*
+ * A socket file left by a daemon that is gone is removed; one that
+ * answers belongs to a daemon that runs; anything else is not ours.
+ */
+static void
+control_stale(const char *path, const struct sockaddr_un *sun)
+{
+	struct stat	 st;
+	int		 fd, rc, saved;
+
+	if (lstat(path, &st) == -1) {
+		if (errno == ENOENT)
+			return;
+		fatal("control socket %s", path);
+	}
+	if (!S_ISSOCK(st.st_mode))
+		fatalx("control socket %s exists and is not a socket", path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		fatal("%s: socket", __func__);
+	rc = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	saved = errno;
+	close(fd);
+	if (rc == 0)
+		fatalx("control socket %s is in use: is dnstlsd running?",
+		    path);
+	if (saved != ECONNREFUSED)
+		fatalx("control socket %s: %s", path, strerror(saved));
+	if (unlink(path) == -1)
+		fatal("cannot remove the stale control socket %s", path);
+}
+
+/*
+ * The control socket: born 0660 (no chmod window), owned by whoever
+ * starts the daemon (root, or the starting user); the frontend serves
+ * it and checks each peer's uid.
+ */
+static int
+control_listen(const char *path)
+{
+	struct sockaddr_un	 sun;
+	mode_t			 old;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		fatalx("control socket path %s is too long", path);
+	memcpy(sun.sun_path, path, strlen(path));
+	control_stale(path, &sun);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		fatal("%s: socket", __func__);
+	old = umask(0117);
+	if (bind(fd, (const struct sockaddr *)&sun, sizeof(sun)) == -1)
+		fatal("cannot bind the control socket %s", path);
+	umask(old);
+	if (listen(fd, CTL_MAX_CLIENTS) == -1)
+		fatal("%s: listen", __func__);
+	return fd;
+}
+
 static void
 raise_nofile(void)
 {
@@ -330,6 +406,10 @@ send_frontend_startup(struct parent *p, struct proc *pr)
 		    bind_socket(&conf->listen[i], SOCK_STREAM), NULL, 0);
 		/* fds leave with each message: keep the queue short */
 		proc_flush(pr);
+	}
+	if (p->ctl_fd != -1) {
+		proc_compose(pr, IMSG_LISTEN_CONTROL, p->ctl_fd, NULL, 0);
+		p->ctl_fd = -1;
 	}
 }
 
@@ -420,6 +500,7 @@ make_startup(struct proc_startup *ps, uid_t uid, gid_t gid, int verbose)
 		log_warnx("*** DNSTLSD_UNSAFE_NO_SECCOMP set: children run "
 		    "without their syscall filter ***");
 	snprintf(ps->chroot, sizeof(ps->chroot), "%s", CHROOT_DIR);
+	ps->ctl_uid = getuid();
 }
 
 /* fork+exec with its channel on fd 3, then IMSG_STARTUP */
@@ -719,6 +800,36 @@ on_signal(evutil_socket_t sig, short events, void *arg)
 	}
 }
 
+/* --- the control socket's requests, relayed by the frontend --- */
+
+/* dnstlsctl log verbose|brief: every process, the parent first */
+static void
+parent_ctl_log(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct ctl_log	 cl;
+
+	memcpy(&cl, imsg->data, sizeof(cl));
+	if (ctl_check_log(&cl) == -1)
+		fatalx("protocol violation by the frontend: bad log level");
+	log_setverbose(cl.level == CTL_LOG_VERBOSE);
+	log_info("log level %s", cl.level == CTL_LOG_VERBOSE ? "verbose" :
+	    "brief");
+	if (channel_compose(&proc_of(PROC_RESOLVER)->ch, IMSG_CTL_LOG, 0, -1,
+	    &cl, sizeof(cl)) == -1)
+		log_warn("%s: cannot tell the resolver", __func__);
+}
+
+static void
+parent_ctl_reload(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct ctl_result	 r;
+
+	ctl_result_set(&r, 0, "reload is not supported in this version");
+	if (channel_compose(ch, IMSG_CTL_RESULT, imsg->hdr.peerid, -1, &r,
+	    sizeof(r)) == -1)
+		log_warn("%s: cannot answer the frontend", __func__);
+}
+
 /* --- the network --- */
 
 static void
@@ -791,7 +902,8 @@ log_started(uid_t uid)
 }
 
 void
-parent_main(struct dnstlsd_conf *conf, int foreground, int verbose)
+parent_main(struct dnstlsd_conf *conf, const char *ctl_path, int foreground,
+    int verbose)
 {
 	struct parent	 p;
 	uid_t		 uid;
@@ -799,6 +911,8 @@ parent_main(struct dnstlsd_conf *conf, int foreground, int verbose)
 
 	memset(&p, 0, sizeof(p));
 	p.conf = conf;
+	p.ctl_path = ctl_path;
+	p.ctl_fd = -1;
 	log_init(foreground, verbose, proc_name(PROC_PARENT));
 	if (geteuid() != 0)
 		fatalx("need root privileges (to bind port %u and to sandbox "
@@ -814,6 +928,8 @@ parent_main(struct dnstlsd_conf *conf, int foreground, int verbose)
 			fatalx("the CA bundle %s is empty", conf->ca);
 	}
 	make_chroot_dir(CHROOT_DIR);
+	if (ctl_path != NULL && ctl_path[0] != '\0')
+		p.ctl_fd = control_listen(ctl_path);
 	raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
 

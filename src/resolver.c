@@ -51,7 +51,9 @@
 #include "dnstlsd.h"
 #include "idtab.h"
 #include "log.h"
+#include "control.h"
 #include "pin.h"
+#include "stats.h"
 
 #define MAX_CONNS		4	/* per upstream */
 #define CONN_INFLIGHT		128	/* on one, before opening another */
@@ -146,6 +148,10 @@ struct upstream {
 	/* what struct stats_upstream (stats.h) reports of it */
 	uint64_t		 queries, answers, handshakes;
 	uint64_t		 resumed;	/* handshakes resuming a session */
+	uint64_t		 failed[STATS_NFAILURES];	/* by reason */
+	uint8_t			 pin[PIN_LEN];	/* the leaf's SPKI, last seen */
+	int64_t			 notafter;	/* the leaf's, last seen */
+	uint32_t		 seen;		/* STATS_UPF_PIN, _CERT */
 };
 
 struct rquery {
@@ -186,11 +192,13 @@ struct resolver {
 	int			 nqueries;	/* held, at most MAX_QUERIES */
 	uint64_t		 full_refused;	/* SERVFAIL for lack of room */
 	uint64_t		 full_logged_ms;
+	uint32_t		 usable_told;	/* to the frontend, + 1 */
 };
 
 static void	 query_dispatch(struct rquery *);
 static int	 usable(const struct upstream *, const struct rquery *);
-static void	 conn_fail(struct conn *, const char *, int);
+static void	 conn_fail(struct conn *, const char *, int,
+		    enum stats_failure);
 static void	 conn_flush(struct conn *);
 static void	 conn_suspect(struct conn *, const struct rquery *);
 
@@ -501,7 +509,7 @@ conn_silence(evutil_socket_t fd, short events, void *arg)
 	if (!c->probing && conn_probe_start(c) == 0)
 		return;
 	conn_fail(c, c->probing ? "no answer, not even to a probe" :
-	    "no answer, connection silent", 1);
+	    "no answer, connection silent", 1, STATS_FAIL_SILENT);
 }
 
 static int
@@ -566,14 +574,37 @@ all_down_reset(struct resolver *r)
 		r->up[i].state = UP_UNKNOWN;
 }
 
+/*
+ * Usable: answering, or not known to fail. The frontend's /ready says
+ * what this counts; it is told only when the count changes.
+ */
 static void
-upstream_failed(struct upstream *up, const char *why)
+usable_tell(struct resolver *r)
+{
+	uint32_t	 n = 0;
+	int		 i;
+
+	for (i = 0; i < r->nup; i++)
+		if (r->up[i].state == UP_UP || (r->up[i].state ==
+		    UP_UNKNOWN && r->up[i].failures == 0))
+			n++;
+	if (r->frontend == NULL || r->usable_told == n + 1)
+		return;
+	if (channel_compose(r->frontend, IMSG_UPSTREAMS_USABLE, 0, -1, &n,
+	    sizeof(n)) == 0)
+		r->usable_told = n + 1;
+}
+
+static void
+upstream_failed(struct upstream *up, const char *why,
+    enum stats_failure reason)
 {
 	struct timeval	 tv;
 	uint32_t	 ms;
 	int		 shift;
 
 	up->failures++;
+	up->failed[reason]++;
 	shift = up->failures > 7 ? 6 : up->failures - 1;
 	ms = (uint32_t)BACKOFF_MIN_MS << shift;
 	if (ms > BACKOFF_MAX_MS)
@@ -587,6 +618,7 @@ upstream_failed(struct upstream *up, const char *why)
 	ms_to_tv(ms, &tv);
 	evtimer_add(&up->probe, &tv);
 	all_down_reset(up->r);
+	usable_tell(up->r);
 }
 
 static void
@@ -598,6 +630,7 @@ upstream_ok(struct upstream *up)
 	up->failures = 0;
 	up->next_connect_ms = 0;
 	evtimer_del(&up->probe);
+	usable_tell(up->r);
 }
 
 /*
@@ -675,12 +708,13 @@ dispatch_orphans(struct rquery_list *orphans)
 
 /* the connection is unusable: its queries go elsewhere */
 static void
-conn_fail(struct conn *c, const char *why, int upstream_fault)
+conn_fail(struct conn *c, const char *why, int upstream_fault,
+    enum stats_failure reason)
 {
 	struct rquery_list	 orphans;
 
 	if (upstream_fault)
-		upstream_failed(c->up, why);
+		upstream_failed(c->up, why, reason);
 	else
 		log_debug("upstream %s: connection closed: %s", c->up->addr,
 		    why);
@@ -696,7 +730,9 @@ conn_timer(evutil_socket_t fd, short events, void *arg)
 	struct conn	*c = arg;
 
 	if (c->state != CONN_READY) {
-		conn_fail(c, "connection or TLS handshake timed out", 1);
+		conn_fail(c, "connection or TLS handshake timed out", 1,
+		    c->state == CONN_CONNECTING ? STATS_FAIL_CONNECT :
+		    STATS_FAIL_HANDSHAKE);
 		return;
 	}
 	if (c->ninflight == 0 && c->wlen == 0)
@@ -749,7 +785,7 @@ conn_flush(struct conn *c)
 			return;
 		}
 		if (n < 0) {
-			conn_fail(c, tls_error(c->tls), 1);
+			conn_fail(c, tls_error(c->tls), 1, STATS_FAIL_CLOSED);
 			return;
 		}
 		memmove(c->wbuf, c->wbuf + n, c->wlen - (size_t)n);
@@ -788,7 +824,8 @@ probe_answered(struct conn *c)
 	log_debug("upstream %s: probe answered", c->up->addr);
 	if (c->waiting && c->ninflight > 0 &&
 	    elapsed_ms(c->answered_ms) >= RESOLVE_TIMEOUT_MS) {
-		conn_fail(c, "answers probes, no query", 1);
+		conn_fail(c, "answers probes, no query", 1,
+		    STATS_FAIL_SILENT);
 		return -1;
 	}
 	return 0;
@@ -915,12 +952,13 @@ conn_read(struct conn *c)
 			break;
 		}
 		if (n < 0) {
-			conn_fail(c, tls_error(c->tls), c->answers == 0);
+			conn_fail(c, tls_error(c->tls), c->answers == 0,
+			    STATS_FAIL_CLOSED);
 			return;
 		}
 		if (n == 0) {
 			conn_fail(c, "closed by the server", c->answers == 0 &&
-			    c->ninflight > 0);
+			    c->ninflight > 0, STATS_FAIL_CLOSED);
 			return;
 		}
 		c->rlen += (size_t)n;
@@ -928,7 +966,8 @@ conn_read(struct conn *c)
 		while (c->rlen - off >= 2) {
 			mlen = (size_t)c->rbuf[off] << 8 | c->rbuf[off + 1];
 			if (mlen < DNS_HDRLEN) {
-				conn_fail(c, "bad message length", 1);
+				conn_fail(c, "bad message length", 1,
+				    STATS_FAIL_BADANSWER);
 				return;
 			}
 			if (c->rlen - off < 2 + mlen)
@@ -1103,6 +1142,27 @@ session_forget(struct upstream *up)
 	log_debug("upstream %s: stored TLS session dropped", up->addr);
 }
 
+/* what show upstreams and the metrics say the server presents now */
+static void
+conn_note_leaf(struct conn *c)
+{
+	struct upstream	*up = c->up;
+	const uint8_t	*pem;
+	uint8_t		 spki[1][PIN_LEN];
+	size_t		 len;
+	time_t		 t;
+
+	if ((pem = tls_peer_cert_chain_pem(c->tls, &len)) != NULL &&
+	    pin_chain_spki(pem, len, spki, 1) >= 1) {
+		memcpy(up->pin, spki[0], PIN_LEN);
+		up->seen |= STATS_UPF_PIN;
+	}
+	if ((t = tls_peer_cert_notafter(c->tls)) != -1) {
+		up->notafter = (int64_t)t;
+		up->seen |= STATS_UPF_CERT;
+	}
+}
+
 static void
 conn_handshake(struct conn *c)
 {
@@ -1122,16 +1182,17 @@ conn_handshake(struct conn *c)
 		log_warnx("upstream %s: TLS handshake failed: %s", c->up->addr,
 		    tls_error(c->tls));
 		session_forget(c->up);
-		conn_fail(c, "TLS handshake failed", 1);
+		conn_fail(c, "TLS handshake failed", 1, STATS_FAIL_HANDSHAKE);
 		return;
 	}
 	if (conn_authenticate(c) == -1) {
 		/* before conn_fail(): no other connection may read it first */
 		session_forget(c->up);
-		conn_fail(c, "authentication failed", 1);
+		conn_fail(c, "authentication failed", 1, STATS_FAIL_AUTH);
 		return;
 	}
 	c->state = CONN_READY;
+	conn_note_leaf(c);
 	c->up->handshakes++;
 	if (tls_conn_session_resumed(c->tls))
 		c->up->resumed++;
@@ -1168,7 +1229,7 @@ conn_connected(struct conn *c)
 	if (err != 0) {
 		errno = err;
 		log_warn("upstream %s: connect", up->addr);
-		conn_fail(c, "connect failed", 1);
+		conn_fail(c, "connect failed", 1, STATS_FAIL_CONNECT);
 		return;
 	}
 	if ((c->tls = tls_client()) == NULL)
@@ -1178,7 +1239,7 @@ conn_connected(struct conn *c)
 	    up->servername) == -1) {
 		log_warnx("upstream %s: %s", up->addr, tls_error(c->tls));
 		session_forget(up);	/* it may be what libtls could not read */
-		conn_fail(c, "TLS setup failed", 1);
+		conn_fail(c, "TLS setup failed", 1, STATS_FAIL_HANDSHAKE);
 		return;
 	}
 	/* libtls read the store just now: what it holds is what may resume */
@@ -1272,7 +1333,7 @@ conn_open(struct upstream *up)
 	    == -1 && errno != EINPROGRESS) {
 		log_warn("upstream %s: connect", up->addr);
 		conn_free(c);
-		upstream_failed(up, "connect failed");
+		upstream_failed(up, "connect failed", STATS_FAIL_CONNECT);
 		return NULL;
 	}
 	conn_want_write(c);
@@ -1623,6 +1684,70 @@ resolver_network_changed(struct channel *ch, struct imsg *imsg, void *arg)
 	for (i = 0; i < r->nup; i++)
 		(void)conn_open(&r->up[i]);
 	dispatch_orphans(&orphans);
+	usable_tell(r);
+}
+
+/* dnstlsctl log verbose|brief, relayed by the parent */
+static void
+resolver_ctl_log(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct ctl_log	 cl;
+
+	memcpy(&cl, imsg->data, sizeof(cl));
+	if (ctl_check_log(&cl) == -1)
+		fatalx("protocol violation by the parent: bad log level");
+	log_setverbose(cl.level == CTL_LOG_VERBOSE);
+}
+
+/* --- what show upstreams and the metrics report --- */
+
+static void
+upstream_stats(const struct upstream *up, struct stats_upstream *su)
+{
+	static const uint32_t	 states[] = {
+		[UP_UNKNOWN] = STATS_STATE_UNKNOWN,
+		[UP_UP] = STATS_STATE_UP,
+		[UP_DOWN] = STATS_STATE_DOWN,
+	};
+	const struct conn	*c;
+
+	memset(su, 0, sizeof(*su));
+	snprintf(su->addr, sizeof(su->addr), "%s", up->addr);
+	snprintf(su->name, sizeof(su->name), "%s", up->conf.name);
+	su->state = states[up->state];
+	su->flags = up->seen;
+	if (up->srtt_ms > 0) {
+		su->flags |= STATS_UPF_RTT;
+		su->srtt_us = up->srtt_ms * 1000;
+	}
+	su->conns = (uint32_t)up->nconns;
+	TAILQ_FOREACH(c, &up->conns, entry)
+		su->inflight += (uint32_t)c->ninflight;
+	su->queries = up->queries;
+	su->answers = up->answers;
+	memcpy(su->failures, up->failed, sizeof(su->failures));
+	su->handshakes = up->handshakes;
+	su->resumptions = up->resumed;
+	su->cert_notafter = up->notafter;
+	memcpy(su->pin, up->pin, sizeof(su->pin));
+}
+
+static void
+resolver_show_upstreams(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct resolver		*r = arg;
+	struct stats_upstream	 su;
+	int			 i;
+
+	for (i = 0; i < r->nup; i++) {
+		upstream_stats(&r->up[i], &su);
+		if (channel_compose(ch, IMSG_CTL_UPSTREAM, imsg->hdr.peerid,
+		    -1, &su, sizeof(su)) == -1)
+			log_warnx("%s: cannot answer", __func__);
+	}
+	if (channel_compose(ch, IMSG_CTL_END, imsg->hdr.peerid, -1, NULL,
+	    0) == -1)
+		log_warnx("%s: cannot answer", __func__);
 }
 
 /* --- the configuration: child.c calls these, by phase --- */
@@ -1729,6 +1854,7 @@ resolver_start(void *arg)
 		/* the first client query should not pay a handshake */
 		(void)conn_open(&r->up[i]);
 	}
+	usable_tell(r);
 	log_debug("forwarding to %d upstreams", r->nup);
 }
 
@@ -1757,11 +1883,14 @@ static const struct channel_rule resolver_rules_conf[] = {
 /* from the parent, once serving */
 static const struct channel_rule resolver_rules_parent[] = {
 	{ { IMSG_NETWORK_CHANGED, 0, 0, 0 }, 0, resolver_network_changed },
+	{ { IMSG_CTL_LOG, sizeof(struct ctl_log), sizeof(struct ctl_log), 0 },
+	    0, resolver_ctl_log },
 };
 
 /* from the frontend */
 static const struct channel_rule resolver_rules_frontend[] = {
 	{ { IMSG_QUERY, DNS_HDRLEN, DNS_MAXMSG, 0 }, 0, resolver_query },
+	{ { IMSG_CTL_SHOW_UPSTREAMS, 0, 0, 0 }, 0, resolver_show_upstreams },
 };
 
 static const struct child_sibling resolver_siblings[] = {

@@ -171,6 +171,9 @@ allow_frontend(scmp_filter_ctx ctx)
 	/* a client that does not read its answers holds no kernel memory */
 	allow_sockopt(ctx, SCMP_SYS(setsockopt), "setsockopt", IPPROTO_TCP,
 	    TCP_NOTSENT_LOWAT);
+	/* the uid of a control socket client, for its permissions */
+	allow_sockopt(ctx, SCMP_SYS(getsockopt), "getsockopt", SOL_SOCKET,
+	    SO_PEERCRED);
 }
 
 /*
