@@ -24,7 +24,10 @@
  * once), a request head of HTTP_HEAD_MAX bytes that must be whole
  * within HTTP_HEAD_SEC, HTTP_IDLE_SEC idle between requests, and
  * HTTP_DRAIN_SEC to read a response; one request at a time, input
- * paused while a response is written. Never a log line per request.
+ * paused while a response is written. At a full table a newcomer takes
+ * the place of the connection idle longest (owed nothing): idle or
+ * dripping connections cannot keep a scrape out. Never a log line per
+ * request.
  *
  * One per process: its state is one static struct, as child.c's.
  */
@@ -63,6 +66,7 @@ struct http_conn {
 	size_t			 inlen;		/* read, not yet parsed */
 	int			 waiting;	/* for the scrape's upstreams */
 	int			 close_after;
+	uint64_t		 heard;		/* order of last activity */
 	char			*out;
 	size_t			 outlen, outoff;
 	struct event		 rev, wev, timer;
@@ -76,6 +80,7 @@ static struct {
 	struct http_conn	 conn[HTTP_MAX_CONNS];
 	int			 asking;	/* upstreams asked, not all here */
 	uint32_t		 seq;
+	uint64_t		 clock;		/* for heard */
 	struct event		 late;
 	struct stats_upstream	 last[CTL_MAX_UPSTREAMS];
 	size_t			 nlast;
@@ -295,6 +300,7 @@ conn_readable(evutil_socket_t fd, short events, void *arg)
 		conn_close(c);
 		return;
 	}
+	c->heard = ++http.clock;
 	/* the first byte of a head starts its clock */
 	if (c->inlen == 0 && c->p.total == 0)
 		conn_timer_set(c, HTTP_HEAD_SEC);
@@ -348,18 +354,26 @@ conn_expired(evutil_socket_t fd, short events, void *arg)
 static void
 conn_new(int fd)
 {
-	struct http_conn	*c = NULL;
+	struct http_conn	*c = NULL, *idle = NULL, *o;
 	size_t			 i;
 
-	for (i = 0; i < HTTP_MAX_CONNS; i++)
-		if (http.conn[i].fd == -1) {
-			c = &http.conn[i];
-			break;
-		}
+	for (i = 0; i < HTTP_MAX_CONNS && c == NULL; i++) {
+		o = &http.conn[i];
+		if (o->fd == -1)
+			c = o;
+		else if (o->out == NULL && !o->waiting && (idle == NULL ||
+		    o->heard < idle->heard))
+			idle = o;
+	}
+	if (c == NULL && idle != NULL) {
+		conn_close(idle);
+		c = idle;
+	}
 	if (c == NULL) {
 		close(fd);
 		return;
 	}
+	c->heard = ++http.clock;
 	c->fd = fd;
 	c->inlen = 0;
 	c->waiting = 0;

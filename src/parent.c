@@ -411,6 +411,9 @@ send_frontend_startup(struct parent *p, struct proc *pr)
 		proc_compose(pr, IMSG_LISTEN_CONTROL, p->ctl_fd, NULL, 0);
 		p->ctl_fd = -1;
 	}
+	if (conf->metrics)
+		proc_compose(pr, IMSG_LISTEN_METRICS,
+		    bind_socket(&conf->metrics_listen, SOCK_STREAM), NULL, 0);
 }
 
 static void
