@@ -79,6 +79,12 @@ enum imsg_type {
 	IMSG_CTL_RELOAD,	/* frontend -> parent, no payload */
 	IMSG_CTL_RESULT,	/* parent -> frontend, struct ctl_result */
 	IMSG_CTL_LOG,		/* frontend -> parent -> resolver, ctl_log */
+	/*
+	 * In the frontend's configuration: uint32_t, a listener (the
+	 * peerid of its IMSG_LISTEN_UDP/TCP) the configuration keeps; the
+	 * others are closed at IMSG_CONF_END. New ones come in the sequence.
+	 */
+	IMSG_CONF_LISTEN,
 };
 
 /* what every child is told first */
@@ -118,6 +124,9 @@ struct log_msg {
  * the process that talks TLS maps libtls, libssl and libcrypto.
  */
 #define RESOLVER_PROGRAM	"dnstlsd-resolver"
+
+/* dnstlsd.c: the file, the command line over it, the defaults */
+int		 dnstlsd_conf_load(struct dnstlsd_conf *, char *, size_t);
 
 /* parent.c */
 int		 parent_find_programs(const char *self, char *, size_t);

@@ -132,12 +132,19 @@ struct tcp_client {
 	struct event		 wake;		/* read what is buffered */
 };
 
+/* a listening socket; id is the parent's, for reloads that remove it */
 struct listener {
 	struct frontend		*fe;
-	int			 fd;
+	int			 fd;		/* -1: the slot is free */
+	int			 tcp;
+	uint32_t		 id;
+	int			 keep;		/* in the configuration */
 	struct event		*ev;
 	struct event		*resume;	/* accept paused on EMFILE */
 };
+
+/* during a reload, those added are there before those removed go */
+#define MAX_LISTENERS		(2 * 2 * CONF_MAX_LISTEN)
 
 /*
  * The counters: those of the minute's summary line (troubles[]), and
@@ -179,8 +186,8 @@ struct frontend {
 	struct event_base	*base;
 	struct conf_main	 conf;
 	struct channel		*resolver;
-	struct listener		 udp[CONF_MAX_LISTEN], tcp[CONF_MAX_LISTEN];
-	int			 nudp, ntcp;
+	struct listener		 listener[MAX_LISTENERS];
+	int			 serving;
 	struct upquery		*slot[MAX_INFLIGHT];
 	uint32_t		 free_slot[MAX_INFLIGHT];
 	uint32_t		 nfree;
@@ -1275,45 +1282,87 @@ frontend_cache_flush(const uint8_t *wire, size_t len)
 /* --- start-up: child.c calls these, by phase --- */
 
 static void
-add_listener(struct frontend *fe, int fd, int tcp)
-{
-	struct listener	*l;
-
-	if (tcp) {
-		if (fe->ntcp == CONF_MAX_LISTEN)
-			fatalx("%s: too many listeners", __func__);
-		l = &fe->tcp[fe->ntcp++];
-	} else {
-		if (fe->nudp == CONF_MAX_LISTEN)
-			fatalx("%s: too many listeners", __func__);
-		l = &fe->udp[fe->nudp++];
-	}
-	l->fe = fe;
-	l->fd = fd;
-}
-
-static void
-start_listener(struct frontend *fe, struct listener *l, int tcp)
+start_listener(struct frontend *fe, struct listener *l)
 {
 	l->ev = event_new(fe->base, l->fd, EV_READ | EV_PERSIST,
-	    tcp ? tcp_acceptable : udp_readable, l);
+	    l->tcp ? tcp_acceptable : udp_readable, l);
 	if (l->ev == NULL || event_add(l->ev, NULL) == -1)
 		fatalx("%s: event_new", __func__);
-	if (tcp && (l->resume = evtimer_new(fe->base, accept_resume, l)) ==
-	    NULL)
+	if (l->tcp && (l->resume = evtimer_new(fe->base, accept_resume,
+	    l)) == NULL)
 		fatalx("%s: evtimer_new", __func__);
+}
+
+/* a reload removed its address: clients it accepted stay */
+static void
+stop_listener(struct frontend *fe, struct listener *l)
+{
+	if (!l->tcp && fe->udp_out.n > 0 && fe->udp_out.fd == l->fd)
+		udp_flush(fe);
+	if (l->ev != NULL)
+		event_free(l->ev);
+	if (l->resume != NULL)
+		event_free(l->resume);
+	close(l->fd);
+	memset(l, 0, sizeof(*l));
+	l->fd = -1;
+}
+
+/* at start-up and in a reload's sequence: a socket the parent bound */
+static void
+add_listener(struct frontend *fe, int fd, int tcp, uint32_t id)
+{
+	struct listener	*l = NULL;
+	size_t		 i;
+
+	for (i = 0; i < MAX_LISTENERS && l == NULL; i++)
+		if (fe->listener[i].fd == -1)
+			l = &fe->listener[i];
+	if (l == NULL)
+		fatalx("protocol violation by the parent: too many listeners");
+	l->fe = fe;
+	l->fd = fd;
+	l->tcp = tcp;
+	l->id = id;
+	l->keep = 1;
+	if (fe->serving)
+		start_listener(fe, l);
 }
 
 static void
 frontend_listen_udp(struct channel *ch, struct imsg *imsg, void *arg)
 {
-	add_listener(arg, imsg->fd, 0);
+	add_listener(arg, imsg->fd, 0, imsg->hdr.peerid);
 }
 
 static void
 frontend_listen_tcp(struct channel *ch, struct imsg *imsg, void *arg)
 {
-	add_listener(arg, imsg->fd, 1);
+	add_listener(arg, imsg->fd, 1, imsg->hdr.peerid);
+}
+
+/* a configuration names the listeners it keeps, by the parent's id */
+static void
+frontend_conf_listen(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct frontend	*fe = arg;
+	uint32_t	 id;
+	size_t		 i;
+
+	memcpy(&id, imsg->data, sizeof(id));
+	for (i = 0; i < MAX_LISTENERS; i++)
+		if (fe->listener[i].fd != -1 && fe->listener[i].id == id)
+			fe->listener[i].keep = 1;
+}
+
+static void
+frontend_conf_begin(void *arg)
+{
+	struct frontend	*fe = arg;
+	size_t		 i;
+
+	for (i = 0; i < MAX_LISTENERS; i++)
+		fe->listener[i].keep = 0;
 }
 
 static void
@@ -1333,24 +1382,53 @@ frontend_listen_metrics(struct channel *ch, struct imsg *imsg, void *arg)
 }
 
 /*
- * The configuration received is the one served from now on. The parent
- * sends one, at start-up, and no running rule accepts another: taking a
- * second would mean resizing the cache and the rate limit, not making
- * them anew.
+ * The cache is kept across a reload: a smaller size evicts the least
+ * recently used entries, size 0 empties it.
+ */
+static void
+configure_cache(struct frontend *fe, uint32_t size)
+{
+	size_t	 bytes = (size_t)size * CACHE_BYTES_PER_ENTRY;
+
+	if (size == 0) {
+		cache_free(fe->cache);
+		fe->cache = NULL;
+	} else if (fe->cache != NULL)
+		cache_resize(fe->cache, size, bytes);
+	else if ((fe->cache = cache_new(size, bytes)) == NULL)
+		fatal("%s: cache_new", __func__);
+}
+
+static void
+configure_ratelimit(struct frontend *fe, uint32_t old, uint32_t rate)
+{
+	if (fe->ratelimit != NULL && rate == old)
+		return;
+	ratelimit_free(fe->ratelimit);
+	fe->ratelimit = NULL;
+	if (rate > 0 && (fe->ratelimit = ratelimit_new(rate,
+	    RATELIMIT_CLIENTS)) == NULL)
+		fatal("%s: ratelimit_new", __func__);
+}
+
+/*
+ * The configuration received is the one served from now on, at start-up
+ * and at every reload: the cache and the rate limit resized or made, the
+ * listeners it no longer names closed (those it adds came with it).
  */
 static void
 frontend_configure(void *arg, const struct conf_main *cm)
 {
 	struct frontend	*fe = arg;
+	uint32_t	 old_rate = fe->conf.ratelimit;
+	size_t		 i;
 
 	fe->conf = *cm;
-	if (fe->conf.cache_size > 0 && (fe->cache = cache_new(
-	    fe->conf.cache_size, (size_t)fe->conf.cache_size *
-	    CACHE_BYTES_PER_ENTRY)) == NULL)
-		fatal("%s: cache_new", __func__);
-	if (fe->conf.ratelimit > 0 && (fe->ratelimit =
-	    ratelimit_new(fe->conf.ratelimit, RATELIMIT_CLIENTS)) == NULL)
-		fatal("%s: ratelimit_new", __func__);
+	configure_cache(fe, cm->cache_size);
+	configure_ratelimit(fe, old_rate, cm->ratelimit);
+	for (i = 0; i < MAX_LISTENERS; i++)
+		if (fe->listener[i].fd != -1 && !fe->listener[i].keep)
+			stop_listener(fe, &fe->listener[i]);
 }
 
 /* sandboxed now: serve */
@@ -1358,19 +1436,22 @@ static void
 frontend_start(void *arg)
 {
 	struct frontend	*fe = arg;
-	int		 n;
+	size_t		 i;
+	int		 n = 0;
 
 	fe->resolver = child_channel(PROC_RESOLVER);
-	for (n = 0; n < fe->nudp; n++)
-		start_listener(fe, &fe->udp[n], 0);
-	for (n = 0; n < fe->ntcp; n++)
-		start_listener(fe, &fe->tcp[n], 1);
+	fe->serving = 1;
+	for (i = 0; i < MAX_LISTENERS; i++)
+		if (fe->listener[i].fd != -1) {
+			start_listener(fe, &fe->listener[i]);
+			n++;
+		}
 	start_trouble_log(fe);
 	fe->start_time = (int64_t)time(NULL);
 	ctl_start(child_channel(PROC_PARENT), fe->resolver,
 	    child_startup()->ctl_uid);
 	http_start(fe->resolver);
-	log_debug("serving %d udp and %d tcp sockets", fe->nudp, fe->ntcp);
+	log_debug("serving %d sockets", n);
 }
 
 static void *
@@ -1386,6 +1467,8 @@ frontend_init(void)
 		fe->free_slot[i] = MAX_INFLIGHT - 1 - i;
 	fe->nfree = MAX_INFLIGHT;
 	TAILQ_INIT(&fe->quiet);
+	for (i = 0; i < MAX_LISTENERS; i++)
+		fe->listener[i].fd = -1;
 	histogram_init(&fe->stats.latency);
 	the_frontend = fe;
 	arc4random_buf(fe->secret, sizeof(fe->secret));
@@ -1407,6 +1490,14 @@ static const struct channel_rule frontend_rules_startup[] = {
 	    frontend_listen_control },
 	{ { IMSG_LISTEN_METRICS, 0, 0, 1 }, RULE_ONCE,
 	    frontend_listen_metrics },
+};
+
+/* from the parent: a configuration's items */
+static const struct channel_rule frontend_rules_conf[] = {
+	{ { IMSG_CONF_LISTEN, sizeof(uint32_t), sizeof(uint32_t), 0 }, 0,
+	    frontend_conf_listen },
+	{ { IMSG_LISTEN_UDP, 0, 0, 1 }, 0, frontend_listen_udp },
+	{ { IMSG_LISTEN_TCP, 0, 0, 1 }, 0, frontend_listen_tcp },
 };
 
 /* from the parent, once serving */
@@ -1437,6 +1528,9 @@ static const struct child_def frontend_def = {
 	.init = frontend_init,
 	.startup_rules = frontend_rules_startup,
 	.nstartup_rules = nitems(frontend_rules_startup),
+	.conf_rules = frontend_rules_conf,
+	.nconf_rules = nitems(frontend_rules_conf),
+	.conf_begin = frontend_conf_begin,
 	.running_rules = frontend_rules_parent,
 	.nrunning_rules = nitems(frontend_rules_parent),
 	.siblings = frontend_siblings,

@@ -179,7 +179,7 @@ struct resolver {
 	struct conf_main	 conf;
 	struct resolver_conf_pending pending;
 	struct channel		*frontend;
-	struct upstream		 up[CONF_MAX_UPSTREAMS];
+	struct upstream		*up[CONF_MAX_UPSTREAMS];	/* in order */
 	int			 nup;
 	int			 rr_next;	/* round-robin position */
 	uint8_t			*ca;
@@ -193,6 +193,9 @@ struct resolver {
 	uint64_t		 full_refused;	/* SERVFAIL for lack of room */
 	uint64_t		 full_logged_ms;
 	uint32_t		 usable_told;	/* to the frontend, + 1 */
+	int			 sessions[CONF_MAX_UPSTREAMS];	/* spare */
+	int			 nsessions;
+	int			 serving;
 };
 
 static void	 query_dispatch(struct rquery *);
@@ -290,7 +293,7 @@ another_upstream(const struct resolver *r, const struct rquery *rq,
 	int	 i;
 
 	for (i = 0; i < r->nup; i++)
-		if (&r->up[i] != current && usable(&r->up[i], rq))
+		if (r->up[i] != current && usable(r->up[i], rq))
 			return 1;
 	return 0;
 }
@@ -567,11 +570,11 @@ all_down_reset(struct resolver *r)
 	int	 i;
 
 	for (i = 0; i < r->nup; i++)
-		if (r->up[i].state != UP_DOWN)
+		if (r->up[i]->state != UP_DOWN)
 			return;
 	log_warnx("all upstreams down");
 	for (i = 0; i < r->nup; i++)
-		r->up[i].state = UP_UNKNOWN;
+		r->up[i]->state = UP_UNKNOWN;
 }
 
 /*
@@ -585,8 +588,8 @@ usable_tell(struct resolver *r)
 	int		 i;
 
 	for (i = 0; i < r->nup; i++)
-		if (r->up[i].state == UP_UP || (r->up[i].state ==
-		    UP_UNKNOWN && r->up[i].failures == 0))
+		if (r->up[i]->state == UP_UP || (r->up[i]->state ==
+		    UP_UNKNOWN && r->up[i]->failures == 0))
 			n++;
 	if (r->frontend == NULL || r->usable_told == n + 1)
 		return;
@@ -1414,28 +1417,28 @@ choose_healthy(struct resolver *r, struct rquery *rq)
 	case POLICY_ROUND_ROBIN:
 		for (n = 0; n < r->nup; n++) {
 			i = (r->rr_next + n) % r->nup;
-			if (usable(&r->up[i], rq)) {
+			if (usable(r->up[i], rq)) {
 				r->rr_next = (i + 1) % r->nup;
-				return &r->up[i];
+				return r->up[i];
 			}
 		}
 		return NULL;
 	case POLICY_FASTEST:
 		/* measured ones first; handshakes measure them all early */
 		for (i = 0; i < r->nup; i++)
-			if (usable(&r->up[i], rq) && r->up[i].srtt_ms > 0 &&
-			    (best == NULL || r->up[i].srtt_ms < best->srtt_ms))
-				best = &r->up[i];
+			if (usable(r->up[i], rq) && r->up[i]->srtt_ms > 0 &&
+			    (best == NULL || r->up[i]->srtt_ms < best->srtt_ms))
+				best = r->up[i];
 		if (best != NULL)
 			return best;
 		for (i = 0; i < r->nup; i++)
-			if (usable(&r->up[i], rq))
-				return &r->up[i];
+			if (usable(r->up[i], rq))
+				return r->up[i];
 		return NULL;
 	default:
 		for (i = 0; i < r->nup; i++)
-			if (usable(&r->up[i], rq))
-				return &r->up[i];
+			if (usable(r->up[i], rq))
+				return r->up[i];
 		return NULL;
 	}
 }
@@ -1451,7 +1454,7 @@ choose_upstream(struct resolver *r, struct rquery *rq)
 	/* all down: keep trying them in order rather than give up */
 	for (i = 0; i < r->nup; i++)
 		if (!(rq->tried & (1U << i)))
-			return &r->up[i];
+			return r->up[i];
 	return NULL;
 }
 
@@ -1578,25 +1581,57 @@ make_tls_config(struct resolver *r, int verify)
  * very leaf that did.  Not resuming them would be simpler, and no safer.
  */
 static void
-session_store(struct upstream *up, uid_t uid, gid_t gid)
+session_pool_fill(struct resolver *r, uid_t uid, gid_t gid)
 {
 	int	 fd;
 
+	while (r->nsessions < CONF_MAX_UPSTREAMS) {
+		if ((fd = memory_file("dnstlsd-session")) == -1) {
+			log_warn("%s: no TLS session store", __func__);
+			return;
+		}
+		/* still ours once we are the run-as user */
+		if (fchown(fd, uid, gid) == -1)
+			log_warn("%s: fchown", __func__);
+		r->sessions[r->nsessions++] = fd;
+	}
+}
+
+/*
+ * The stores are made before the sandbox, one per upstream there can be:
+ * an upstream a reload replaces gives its store back, emptied (what
+ * authenticated its sessions may have changed), for the next one.
+ */
+static void
+session_store(struct upstream *up)
+{
+	struct resolver	*r = up->r;
+	int		 fd;
+
 	up->session_fd = -1;
 	pin_session_drop(&up->session);
-	if ((fd = memory_file("dnstlsd-session")) == -1) {
-		log_warn("%s: no TLS session store", __func__);
+	if (r->nsessions == 0)
 		return;
-	}
+	fd = r->sessions[--r->nsessions];
 	if (tls_config_set_session_fd(up->tlscfg, fd) == -1) {
 		log_warnx("%s: %s", __func__, tls_config_error(up->tlscfg));
-		close(fd);
+		r->sessions[r->nsessions++] = fd;
 		return;
 	}
-	/* still ours once we are the run-as user */
-	if (fchown(fd, uid, gid) == -1)
-		log_warn("%s: fchown", __func__);
 	up->session_fd = fd;
+}
+
+static void
+session_release(struct upstream *up)
+{
+	struct resolver	*r = up->r;
+
+	if (up->session_fd == -1)
+		return;
+	if (ftruncate(up->session_fd, 0) == -1)
+		fatal("%s: ftruncate", __func__);
+	r->sessions[r->nsessions++] = up->session_fd;
+	up->session_fd = -1;
 }
 
 /*
@@ -1611,7 +1646,7 @@ make_ca_store(struct resolver *r)
 	int	 i;
 
 	for (i = 0; i < r->nup; i++)
-		if (r->up[i].conf.npins > 0 && r->up[i].conf.name[0] != '\0')
+		if (r->up[i]->conf.npins > 0 && r->up[i]->conf.name[0] != '\0')
 			break;
 	if (i == r->nup)
 		return;
@@ -1621,23 +1656,24 @@ make_ca_store(struct resolver *r)
 		fatalx("CA bundle: no certificate, or one that does not parse");
 }
 
-static void
-configure_upstreams(struct resolver *r)
+/* whether the CA bundle is among what authenticates it */
+static int
+upstream_verifies(const struct conf_upstream *cu)
 {
-	const struct proc_startup	*ps = child_startup();
-	struct upstream			*up;
-	int				 i, verify;
+	return cu->npins == 0 || cu->name[0] != '\0';
+}
 
-	make_ca_store(r);
-	for (i = 0; i < r->nup; i++) {
-		up = &r->up[i];
-		verify = up->conf.npins == 0 || up->conf.name[0] != '\0';
-		/* one config each: a session belongs to one server */
-		up->tlscfg = make_tls_config(r, verify);
-		session_store(up, ps->uid, ps->gid);
-		/* the only ports the sandbox lets us connect to */
+/* made of its configuration: TLS settings, a session store */
+static void
+upstream_setup(struct upstream *up)
+{
+	/* one config each: a session belongs to one server */
+	up->tlscfg = make_tls_config(up->r, upstream_verifies(&up->conf));
+	session_store(up);
+	evtimer_assign(&up->probe, up->r->base, upstream_probe, up);
+	/* the only ports the sandbox lets us connect to */
+	if (!up->r->serving)
 		child_allow_connect(addr_port(&up->conf.ss));
-	}
 }
 
 /* the probe: ". IN NS", what any resolver answers from memory */
@@ -1672,7 +1708,7 @@ resolver_network_changed(struct channel *ch, struct imsg *imsg, void *arg)
 
 	TAILQ_INIT(&orphans);
 	for (i = 0; i < r->nup; i++) {
-		up = &r->up[i];
+		up = r->up[i];
 		while ((c = TAILQ_FIRST(&up->conns)) != NULL)
 			conn_orphan(c, &orphans, 0);
 		evtimer_del(&up->probe);
@@ -1682,7 +1718,7 @@ resolver_network_changed(struct channel *ch, struct imsg *imsg, void *arg)
 		up->srtt_ms = 0;
 	}
 	for (i = 0; i < r->nup; i++)
-		(void)conn_open(&r->up[i]);
+		(void)conn_open(r->up[i]);
 	dispatch_orphans(&orphans);
 	usable_tell(r);
 }
@@ -1740,7 +1776,7 @@ resolver_show_upstreams(struct channel *ch, struct imsg *imsg, void *arg)
 	int			 i;
 
 	for (i = 0; i < r->nup; i++) {
-		upstream_stats(&r->up[i], &su);
+		upstream_stats(r->up[i], &su);
 		if (channel_compose(ch, IMSG_CTL_UPSTREAM, imsg->hdr.peerid,
 		    -1, &su, sizeof(su)) == -1)
 			log_warnx("%s: cannot answer", __func__);
@@ -1796,14 +1832,15 @@ resolver_conf_upstream(struct channel *ch, struct imsg *imsg, void *arg)
 	pc->nup++;
 }
 
-static void
-upstream_init(struct resolver *r, struct upstream *up, int idx,
-    const struct conf_upstream *cu)
+static struct upstream *
+upstream_new(struct resolver *r, const struct conf_upstream *cu)
 {
-	char	 addr[INET6_ADDRSTRLEN];
+	struct upstream	*up;
+	char		 addr[INET6_ADDRSTRLEN];
 
+	if ((up = calloc(1, sizeof(*up))) == NULL)
+		fatal("%s", __func__);
 	up->r = r;
-	up->idx = idx;
 	up->conf = *cu;
 	TAILQ_INIT(&up->conns);
 	addr_str(&cu->ss, addr, sizeof(addr));
@@ -1812,32 +1849,147 @@ upstream_init(struct resolver *r, struct upstream *up, int idx,
 	/* a name is verified against the chain; else the address (IP SAN) */
 	snprintf(up->servername, sizeof(up->servername), "%s",
 	    cu->name[0] != '\0' ? cu->name : addr);
+	return up;
+}
+
+/* replaced by a reload: its queries go to the upstreams that stay */
+static void
+upstream_free(struct upstream *up, struct rquery_list *orphans)
+{
+	struct conn	*c;
+
+	while ((c = TAILQ_FIRST(&up->conns)) != NULL)
+		conn_orphan(c, orphans, 0);
+	evtimer_del(&up->probe);
+	session_release(up);
+	tls_config_free(up->tlscfg);
+	log_debug("upstream %s removed", up->addr);
+	free(up);
+}
+
+/* old upstream indexes in a tried mask to the new ones */
+static uint32_t
+tried_remap(uint32_t tried, const int *newidx)
+{
+	uint32_t	 out = 0;
+	int		 i;
+
+	for (i = 0; i < CONF_MAX_UPSTREAMS; i++)
+		if ((tried & (1U << i)) && newidx[i] != -1)
+			out |= 1U << newidx[i];
+	return out;
+}
+
+static void
+remap_queries(struct resolver *r, struct rquery_list *orphans,
+    const int *newidx)
+{
+	struct rquery	*rq;
+	struct conn	*c;
+	int		 i;
+
+	TAILQ_FOREACH(rq, orphans, entry)
+		rq->tried = tried_remap(rq->tried, newidx);
+	for (i = 0; i < r->nup; i++)
+		TAILQ_FOREACH(c, &r->up[i]->conns, entry)
+			TAILQ_FOREACH(rq, &c->inflight, entry)
+				rq->tried = tried_remap(rq->tried, newidx);
 }
 
 /*
- * The configuration received is the one served from now on: before the
- * sandbox, everything made of it (TLS configurations, session stores,
- * the CA store) is made here. The parent sends one, at start-up, and no
- * running rule accepts another (a second would have to replace
- * upstreams with queries in flight, and Landlock's ports cannot grow).
+ * The new CA bundle; the trust store for names with pins is made again
+ * only when it changed.
+ */
+static int
+ca_swap(struct resolver *r, struct resolver_conf_pending *pc)
+{
+	int	 same;
+
+	same = r->ca != NULL && pc->calen == r->calen &&
+	    memcmp(pc->ca, r->ca, r->calen) == 0;
+	free(r->ca);
+	r->ca = pc->ca;
+	r->calen = pc->calen;
+	pc->ca = NULL;
+	return same;
+}
+
+/*
+ * The configuration received is the one served from now on, at start-up
+ * and at every reload. An upstream whose configuration is byte for byte
+ * the same (and, when the CA bundle authenticates it, the bundle too) is
+ * kept with its connections, its TLS session store and its figures;
+ * every other is made anew, and one no longer configured is closed, its
+ * queries in flight sent again to the upstreams that stay. Before the
+ * sandbox everything is made here; after it, nothing here opens a file
+ * (the session stores come from the pool made before) and the parent has
+ * refused a port the sandbox would not let us connect to.
  */
 static void
 resolver_configure(void *arg, const struct conf_main *cm)
 {
 	struct resolver			*r = arg;
 	struct resolver_conf_pending	*pc = &r->pending;
-	int				 i;
+	const struct proc_startup	*ps = child_startup();
+	struct upstream			*old[CONF_MAX_UPSTREAMS];
+	struct upstream			*up[CONF_MAX_UPSTREAMS];
+	struct rquery_list		 orphans;
+	int				 newidx[CONF_MAX_UPSTREAMS];
+	int				 i, j, nold, ca_same, fresh[CONF_MAX_UPSTREAMS];
 
 	if (pc->nup == 0)
 		fatalx("protocol violation by the parent: no upstream");
+	if (!r->serving)
+		session_pool_fill(r, ps->uid, ps->gid);
 	r->conf = *cm;
-	r->ca = pc->ca;
-	r->calen = pc->calen;
-	pc->ca = NULL;
-	for (i = 0; i < pc->nup; i++)
-		upstream_init(r, &r->up[i], i, &pc->up[i]);
+	ca_same = ca_swap(r, pc);
+	nold = r->nup;
+	memcpy(old, r->up, sizeof(old));
+	for (i = 0; i < CONF_MAX_UPSTREAMS; i++)
+		newidx[i] = -1;
+	for (i = 0; i < pc->nup; i++) {
+		up[i] = NULL;
+		for (j = 0; j < nold && up[i] == NULL; j++)
+			if (old[j] != NULL && memcmp(&old[j]->conf, &pc->up[i],
+			    sizeof(pc->up[i])) == 0 && (ca_same ||
+			    !upstream_verifies(&pc->up[i]))) {
+				up[i] = old[j];
+				old[j] = NULL;
+				newidx[j] = i;
+			}
+		fresh[i] = up[i] == NULL;
+		if (fresh[i])
+			up[i] = upstream_new(r, &pc->up[i]);
+		up[i]->idx = i;
+	}
+	TAILQ_INIT(&orphans);
+	for (j = 0; j < nold; j++)
+		if (old[j] != NULL)
+			upstream_free(old[j], &orphans);
+	memcpy(r->up, up, (size_t)pc->nup * sizeof(up[0]));
 	r->nup = pc->nup;
-	configure_upstreams(r);
+	if (r->rr_next >= r->nup)
+		r->rr_next = 0;
+	remap_queries(r, &orphans, newidx);
+	if (!ca_same) {
+		pin_ca_store_free(r->castore);
+		r->castore = NULL;
+		make_ca_store(r);
+	}
+	for (i = 0; i < r->nup; i++)
+		if (fresh[i]) {
+			upstream_setup(r->up[i]);
+			if (r->serving)
+				(void)conn_open(r->up[i]);
+		}
+	if (!r->serving)
+		return;
+	for (i = 0, j = 0; i < r->nup; i++)
+		j += !fresh[i];
+	log_info("configuration reloaded: %d upstreams, %d kept with their "
+	    "connections", r->nup, j);
+	dispatch_orphans(&orphans);
+	usable_tell(r);
 }
 
 /* sandboxed now: a warm connection to every upstream */
@@ -1848,12 +2000,10 @@ resolver_start(void *arg)
 	int		 i;
 
 	r->frontend = child_channel(PROC_FRONTEND);
-	for (i = 0; i < r->nup; i++) {
-		evtimer_assign(&r->up[i].probe, r->base, upstream_probe,
-		    &r->up[i]);
-		/* the first client query should not pay a handshake */
-		(void)conn_open(&r->up[i]);
-	}
+	r->serving = 1;
+	/* the first client query should not pay a handshake */
+	for (i = 0; i < r->nup; i++)
+		(void)conn_open(r->up[i]);
 	usable_tell(r);
 	log_debug("forwarding to %d upstreams", r->nup);
 }
