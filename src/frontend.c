@@ -43,6 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "cache.h"
 #include "channel.h"
 #include "control.h"
@@ -525,11 +526,40 @@ udp_send(struct frontend *fe, int fd, const struct sockaddr_storage *to,
 	}
 }
 
+/*
+ * Verbose only (dnstlsctl log verbose, -v): one line per answer, with
+ * the client, the question, the rcode, where the answer came from and
+ * how long it took. Off, it costs the one test of the caller.
+ */
+static void
+log_query(struct frontend *fe, const struct sockaddr_storage *from,
+    const struct dns_query *q, const uint8_t *msg, size_t len,
+    const char *source, uint64_t arrival_us)
+{
+	char		 addr[INET6_ADDRSTRLEN], name[DNS_MAXNAME * 4 + 2];
+	char		 type[16];
+	uint64_t	 now = now_us(fe);
+	uint64_t	 us = now > arrival_us ? now - arrival_us : 0;
+
+	if (!q->has_question || len < 4)
+		return;
+	addr_str(from, addr, sizeof(addr));
+	dns_name_text(q->q.qname, q->q.qname_len, name, sizeof(name));
+	log_debug("query %s %s %s %s %s %llu.%03llu ms", addr, name,
+	    dns_type_name(q->q.qtype, type, sizeof(type)),
+	    stats_rcode_name(msg[3] & 0xfU), source,
+	    (unsigned long long)(us / 1000), (unsigned long long)(us % 1000));
+}
+
 /* deliver an answer already fitted to the query's transport */
 static void
-fquery_reply(struct fquery *fq, const uint8_t *msg, size_t len)
+fquery_reply(struct fquery *fq, const uint8_t *msg, size_t len,
+    const char *source)
 {
 	count_answer(fq->fe, msg, len, fq->arrival_us);
+	if (log_getverbose() > 0)
+		log_query(fq->fe, &fq->from, &fq->q, msg, len, source,
+		    fq->arrival_us);
 	if (fq->transport == TRANSPORT_UDP)
 		udp_send(fq->fe, fq->udp_fd, &fq->from, fq->fromlen, msg,
 		    len);
@@ -549,7 +579,7 @@ fquery_servfail(struct fquery *fq)
 	    (keylen = dns_query_key(&fq->q, DNS_KEY_UPSTREAM, key)) > 0 &&
 	    (len = cache_answer(fe, &fq->q, key, keylen, fq->transport, 1,
 	    fe->out)) > 0) {
-		fquery_reply(fq, fe->out, len);
+		fquery_reply(fq, fe->out, len, "stale");
 		return;
 	}
 	len = dns_error_answer(&fq->q, DNS_RCODE_SERVFAIL, fe->out,
@@ -558,7 +588,7 @@ fquery_servfail(struct fquery *fq)
 		fquery_free(fq);
 		return;
 	}
-	fquery_reply(fq, fe->out, len);
+	fquery_reply(fq, fe->out, len, "servfail");
 }
 
 /* the upstream's answer, parsed once into *a, fitted to one waiter */
@@ -579,7 +609,7 @@ fquery_answer(struct fquery *fq, const uint8_t *ans, size_t anslen,
 		fquery_servfail(fq);
 		return;
 	}
-	fquery_reply(fq, fe->out, len);
+	fquery_reply(fq, fe->out, len, "upstream");
 }
 
 /*
@@ -691,6 +721,9 @@ frontend_query(struct frontend *fe, const uint8_t *msg, size_t len,
 	case DNS_REJECT:
 		fe->stats.rejected++;
 		*replylen = dns_error_answer(&q, rcode, reply, DNS_MAXMSG);
+		if (log_getverbose() > 0 && *replylen > 0)
+			log_query(fe, from, &q, reply, *replylen, "local",
+			    now_us(fe));
 		return NULL;
 	case DNS_ACCEPT:
 		break;
@@ -698,8 +731,12 @@ frontend_query(struct frontend *fe, const uint8_t *msg, size_t len,
 	/* one key for the cache and the questions in flight */
 	keylen = dns_query_key(&q, DNS_KEY_UPSTREAM, key);
 	if (keylen > 0 && (*replylen = cache_answer(fe, &q, key, keylen,
-	    transport, 0, reply)) > 0)
+	    transport, 0, reply)) > 0) {
+		if (log_getverbose() > 0)
+			log_query(fe, from, &q, reply, *replylen, "cache",
+			    now_us(fe));
 		return NULL;
+	}
 	/* over the table or the client's share: counted by fquery_new() */
 	if ((fq = fquery_new(fe, &q, transport, from, fromlen)) == NULL) {
 		*replylen = dns_error_answer(&q, DNS_RCODE_SERVFAIL, reply,

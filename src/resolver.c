@@ -152,6 +152,7 @@ struct upstream {
 	uint8_t			 pin[PIN_LEN];	/* the leaf's SPKI, last seen */
 	int64_t			 notafter;	/* the leaf's, last seen */
 	uint32_t		 seen;		/* STATS_UPF_PIN, _CERT */
+	int			 logged_down;	/* the last state logged */
 };
 
 struct rquery {
@@ -193,6 +194,7 @@ struct resolver {
 	uint64_t		 full_refused;	/* SERVFAIL for lack of room */
 	uint64_t		 full_logged_ms;
 	uint32_t		 usable_told;	/* to the frontend, + 1 */
+	int			 logged_all_down;
 	int			 sessions[CONF_MAX_UPSTREAMS];	/* spare */
 	int			 nsessions;
 	int			 serving;
@@ -572,7 +574,10 @@ all_down_reset(struct resolver *r)
 	for (i = 0; i < r->nup; i++)
 		if (r->up[i]->state != UP_DOWN)
 			return;
-	log_warnx("all upstreams down");
+	/* once, until one is up again: not once per probe */
+	if (!r->logged_all_down)
+		log_warnx("all upstreams down");
+	r->logged_all_down = 1;
 	for (i = 0; i < r->nup; i++)
 		r->up[i]->state = UP_UNKNOWN;
 }
@@ -613,8 +618,15 @@ upstream_failed(struct upstream *up, const char *why,
 	if (ms > BACKOFF_MAX_MS)
 		ms = BACKOFF_MAX_MS;
 	ms += arc4random_uniform(ms / 4 + 1);	/* jitter */
-	if (up->state != UP_DOWN)
+	/*
+	 * One line per change of state, with its reason: repeated failures
+	 * while down (every probe) are debug detail.
+	 */
+	if (!up->logged_down)
 		log_warnx("upstream %s down: %s", up->addr, why);
+	else
+		log_debug("upstream %s still down: %s", up->addr, why);
+	up->logged_down = 1;
 	up->state = UP_DOWN;
 	/* no new connection before the probe: never a reconnect loop */
 	up->next_connect_ms = monotonic_ms() + ms;
@@ -627,8 +639,10 @@ upstream_failed(struct upstream *up, const char *why,
 static void
 upstream_ok(struct upstream *up)
 {
-	if (up->state == UP_DOWN || up->failures > 0)
+	if (up->logged_down)
 		log_info("upstream %s up", up->addr);
+	up->logged_down = 0;
+	up->r->logged_all_down = 0;
 	up->state = UP_UP;
 	up->failures = 0;
 	up->next_connect_ms = 0;
@@ -1000,13 +1014,16 @@ log_auth_failure(const struct upstream *up, const char *what,
     const struct pin_seen *seen)
 {
 	char	 b64[PIN_B64LEN + 1];
+	/* the detail once per state change: a down upstream's is debug */
+	void	(*logf)(const char *, ...) = up->logged_down ? log_debug :
+		    log_warnx;
 
 	if (!seen->have_leaf) {
-		log_warnx("upstream %s: %s: %s", up->addr, what, seen->detail);
+		logf("upstream %s: %s: %s", up->addr, what, seen->detail);
 		return;
 	}
 	pin_encode(seen->leaf_pin, b64);
-	log_warnx("upstream %s: %s: %s; leaf \"%s\" issued by \"%s\", "
+	logf("upstream %s: %s: %s; leaf \"%s\" issued by \"%s\", "
 	    "pin-sha256 \"%s\", %d certificate%s presented", up->addr, what,
 	    seen->detail, seen->subject, seen->issuer, b64, seen->ncerts,
 	    seen->ncerts == 1 ? "" : "s");
@@ -1169,6 +1186,7 @@ conn_note_leaf(struct conn *c)
 static void
 conn_handshake(struct conn *c)
 {
+	char	 why[256];
 	int	 rc;
 
 	do {
@@ -1182,10 +1200,10 @@ conn_handshake(struct conn *c)
 	if (rc == TLS_WANT_POLLIN)
 		return;
 	if (rc == -1) {
-		log_warnx("upstream %s: TLS handshake failed: %s", c->up->addr,
+		snprintf(why, sizeof(why), "TLS handshake failed: %s",
 		    tls_error(c->tls));
 		session_forget(c->up);
-		conn_fail(c, "TLS handshake failed", 1, STATS_FAIL_HANDSHAKE);
+		conn_fail(c, why, 1, STATS_FAIL_HANDSHAKE);
 		return;
 	}
 	if (conn_authenticate(c) == -1) {
@@ -1225,14 +1243,14 @@ conn_connected(struct conn *c)
 {
 	struct upstream	*up = c->up;
 	socklen_t	 len = sizeof(int);
+	char		 why[256];
 	int		 err = 0;
 
 	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 		err = errno;
 	if (err != 0) {
-		errno = err;
-		log_warn("upstream %s: connect", up->addr);
-		conn_fail(c, "connect failed", 1, STATS_FAIL_CONNECT);
+		snprintf(why, sizeof(why), "connect failed: %s", strerror(err));
+		conn_fail(c, why, 1, STATS_FAIL_CONNECT);
 		return;
 	}
 	if ((c->tls = tls_client()) == NULL)
@@ -1240,9 +1258,10 @@ conn_connected(struct conn *c)
 	if (tls_configure(c->tls, up->tlscfg) == -1 ||
 	    tls_connect_cbs(c->tls, conn_tls_read, conn_tls_write, c,
 	    up->servername) == -1) {
-		log_warnx("upstream %s: %s", up->addr, tls_error(c->tls));
+		snprintf(why, sizeof(why), "TLS setup failed: %s",
+		    tls_error(c->tls));
 		session_forget(up);	/* it may be what libtls could not read */
-		conn_fail(c, "TLS setup failed", 1, STATS_FAIL_HANDSHAKE);
+		conn_fail(c, why, 1, STATS_FAIL_HANDSHAKE);
 		return;
 	}
 	/* libtls read the store just now: what it holds is what may resume */
@@ -1292,6 +1311,7 @@ conn_open(struct upstream *up)
 	struct resolver	*r = up->r;
 	struct conn	*c;
 	struct timeval	 tv;
+	char		 why[256];
 	int		 on = 1;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
@@ -1334,9 +1354,10 @@ conn_open(struct upstream *up)
 	evtimer_add(&c->idle, &tv);
 	if (connect(c->fd, (struct sockaddr *)&up->conf.ss, up->conf.sslen)
 	    == -1 && errno != EINPROGRESS) {
-		log_warn("upstream %s: connect", up->addr);
+		snprintf(why, sizeof(why), "connect failed: %s",
+		    strerror(errno));
 		conn_free(c);
-		upstream_failed(up, "connect failed", STATS_FAIL_CONNECT);
+		upstream_failed(up, why, STATS_FAIL_CONNECT);
 		return NULL;
 	}
 	conn_want_write(c);
@@ -1580,8 +1601,23 @@ make_tls_config(struct resolver *r, int verify)
  * handshakes that authenticated in full, and a resumed one must show the
  * very leaf that did.  Not resuming them would be simpler, and no safer.
  */
+/* libtls wants a store owned by us: root now, the run-as user soon */
 static void
-session_pool_fill(struct resolver *r, uid_t uid, gid_t gid)
+session_pool_chown(struct resolver *r, uid_t uid, gid_t gid)
+{
+	int	 i;
+
+	for (i = 0; i < r->nsessions; i++)
+		if (fchown(r->sessions[i], uid, gid) == -1)
+			log_warn("%s: fchown", __func__);
+	for (i = 0; i < r->nup; i++)
+		if (r->up[i]->session_fd != -1 &&
+		    fchown(r->up[i]->session_fd, uid, gid) == -1)
+			log_warn("%s: fchown", __func__);
+}
+
+static void
+session_pool_fill(struct resolver *r)
 {
 	int	 fd;
 
@@ -1590,9 +1626,6 @@ session_pool_fill(struct resolver *r, uid_t uid, gid_t gid)
 			log_warn("%s: no TLS session store", __func__);
 			return;
 		}
-		/* still ours once we are the run-as user */
-		if (fchown(fd, uid, gid) == -1)
-			log_warn("%s: fchown", __func__);
 		r->sessions[r->nsessions++] = fd;
 	}
 }
@@ -1940,7 +1973,7 @@ resolver_configure(void *arg, const struct conf_main *cm)
 	if (pc->nup == 0)
 		fatalx("protocol violation by the parent: no upstream");
 	if (!r->serving)
-		session_pool_fill(r, ps->uid, ps->gid);
+		session_pool_fill(r);
 	r->conf = *cm;
 	ca_same = ca_swap(r, pc);
 	nold = r->nup;
@@ -1982,8 +2015,11 @@ resolver_configure(void *arg, const struct conf_main *cm)
 			if (r->serving)
 				(void)conn_open(r->up[i]);
 		}
-	if (!r->serving)
+	if (!r->serving) {
+		/* still ours once we are the run-as user */
+		session_pool_chown(r, ps->uid, ps->gid);
 		return;
+	}
 	for (i = 0, j = 0; i < r->nup; i++)
 		j += !fresh[i];
 	log_info("configuration reloaded: %d upstreams, %d kept with their "
