@@ -41,6 +41,7 @@
 /* declared here too so the syntax check passes with foreign headers */
 int	 shm_mkstemp(char *);
 int	 pledge(const char *, const char *);
+int	 getpeereid(int, uid_t *, gid_t *);
 #endif
 
 static uint64_t
