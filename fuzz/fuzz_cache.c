@@ -21,7 +21,7 @@
  * looked up fresh, aged and stale. Whatever the cache serves must parse
  * again with the same header and the layout it was stored with, and
  * nothing in it may live longer than the entry has left; the cache must
- * stay within its bounds.
+ * stay within its bounds, and flushing the question's name empties it.
  *
  * clang -fsanitize=fuzzer,address,undefined -Iinclude src/dns.c \
  *     src/cache.c fuzz/fuzz_cache.c -o fuzz_cache && \
@@ -153,6 +153,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_bounds(c);
 	cache_resize(c, 1, FUZZ_BYTES / 2);
 	check_bounds(c);
+	/* flushing the question's own name (any case) drops what it held */
+	{
+		struct cache_stats	 st;
+		size_t			 n;
+
+		cache_get_stats(c, &st);
+		n = cache_flush(c, q.q.qname, q.q.qname_len);
+		if (n != st.entries)
+			abort();
+		cache_get_stats(c, &st);
+		if (st.entries != 0 || st.bytes != 0)
+			abort();
+	}
 	cache_free(c);
 	return 0;
 }

@@ -105,6 +105,12 @@ void		 cache_store(struct cache *, const uint8_t *key, size_t keylen,
 		    const uint8_t *, size_t, const struct dns_answer *a,
 		    uint64_t now_sec);
 
+/*
+ * Drop every entry for the name (wire form, any case) and every name
+ * below it; the root drops all. Returns how many were dropped.
+ */
+size_t		 cache_flush(struct cache *, const uint8_t *, size_t);
+
 void		 cache_get_stats(const struct cache *, struct cache_stats *);
 
 #endif /* CACHE_H */

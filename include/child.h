@@ -29,7 +29,9 @@
  *   conf       IMSG_CONF_MAIN (once), the child's own configuration
  *              items (conf_rules), IMSG_CONF_END
  *   running    what the parent sends once the child serves
- *              (running_rules)
+ *              (running_rules), and IMSG_CONF_BEGIN: a reload, the
+ *              same sequence again, swapped in at its IMSG_CONF_END
+ *              without entering the sandbox again
  *
  * IMSG_CONF_BEGIN calls conf_begin() (if any), which clears the child's
  * pending configuration; the items' handlers fill it; IMSG_CONF_END

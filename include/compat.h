@@ -26,6 +26,8 @@
 #ifndef COMPAT_H
 #define COMPAT_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -65,6 +67,12 @@ int		 self_path(char *buf, size_t len);
  * session stores. -1 with errno on failure.
  */
 int		 memory_file(const char *name);
+
+/*
+ * The uid of the process at the other end of a connected UNIX socket,
+ * as the kernel recorded it at connect(): 0, or -1 and errno.
+ */
+int		 peer_uid(int fd, uid_t *uid);
 
 /*
  * pledge(2) where there is one (OpenBSD), nothing elsewhere: for the

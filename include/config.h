@@ -58,6 +58,7 @@
 #define DEFAULT_CA_SYSTEM	"/etc/ssl/certs/ca-certificates.crt"
 #define DEFAULT_CACHE_SIZE	10000
 #define DEFAULT_RATELIMIT	0
+#define DEFAULT_METRICS_PORT	9153	/* CoreDNS's */
 
 struct conf_listen {
 	struct sockaddr_storage	 ss;	/* port 0 until resolved */
@@ -104,6 +105,8 @@ struct dnstlsd_conf {
 	uint32_t		 ratelimit;
 	int			 serve_stale;	/* RFC 8767 */
 	enum conf_policy	 policy;
+	int			 metrics;	/* metrics listen on ... */
+	struct conf_listen	 metrics_listen;
 };
 
 /* config.c */

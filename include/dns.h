@@ -317,4 +317,12 @@ enum dns_local_kind {
 size_t		 dns_local_answer(const struct dns_query *, const uint8_t *apex,
 		    size_t apexlen, enum dns_local_kind, uint8_t *, size_t);
 
+/*
+ * For log lines: a wire name as text ("example.com.", bytes that are not
+ * printable, '.' and '\\' as \DDD; cut to fit), a type as its mnemonic
+ * or "TYPEnnn" (in buf).
+ */
+void		 dns_name_text(const uint8_t *, size_t, char *, size_t);
+const char	*dns_type_name(uint16_t, char *, size_t);
+
 #endif /* DNS_H */

@@ -66,7 +66,27 @@ enum imsg_type {
 	/* frontend <-> resolver, peerid is the frontend's query id */
 	IMSG_QUERY,		/* canonical query (dns_build_query, id 0) */
 	IMSG_ANSWER,		/* the upstream's answer, unmodified */
-	IMSG_SERVFAIL		/* no answer could be had */
+	IMSG_SERVFAIL,		/* no answer could be had */
+	/*
+	 * Operations (issue 11): the control socket and the metrics
+	 * listener are the frontend's; peerid is its client's id
+	 * (frontend_ctl.c). Payloads are the structs of control.h, stats.h.
+	 */
+	IMSG_LISTEN_CONTROL,	/* fd: the control socket (frontend) */
+	IMSG_LISTEN_METRICS,	/* fd: the metrics listener (frontend) */
+	IMSG_CTL_SHOW_UPSTREAMS, /* frontend -> resolver, no payload */
+	IMSG_CTL_UPSTREAM,	/* resolver -> frontend, struct stats_upstream */
+	IMSG_CTL_END,		/* resolver -> frontend: that was all */
+	IMSG_UPSTREAMS_USABLE,	/* resolver -> frontend, uint32_t count */
+	IMSG_CTL_RELOAD,	/* frontend -> parent, no payload */
+	IMSG_CTL_RESULT,	/* parent -> frontend, struct ctl_result */
+	IMSG_CTL_LOG,		/* frontend -> parent -> resolver, ctl_log */
+	/*
+	 * In the frontend's configuration: uint32_t, a listener (the
+	 * peerid of its IMSG_LISTEN_UDP/TCP) the configuration keeps; the
+	 * others are closed at IMSG_CONF_END. New ones come in the sequence.
+	 */
+	IMSG_CONF_LISTEN,
 };
 
 /* what every child is told first */
@@ -75,6 +95,7 @@ struct proc_startup {
 	gid_t		 gid;
 	int		 verbose;
 	int		 no_seccomp;	/* debug only: logged loudly */
+	uid_t		 ctl_uid;	/* started the daemon: may reload */
 	char		 chroot[PATH_MAX];
 };
 
@@ -106,10 +127,13 @@ struct log_msg {
  */
 #define RESOLVER_PROGRAM	"dnstlsd-resolver"
 
+/* dnstlsd.c: the file, the command line over it, the defaults */
+int		 dnstlsd_conf_load(struct dnstlsd_conf *, char *, size_t);
+
 /* parent.c */
 int		 parent_find_programs(const char *self, char *, size_t);
 __attribute__((__noreturn__)) void parent_main(struct dnstlsd_conf *,
-		    int foreground, int verbose);
+		    const char *ctl_path, int foreground, int verbose);
 
 /* netwatch.c */
 int		 netwatch_open(void);

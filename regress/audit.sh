@@ -113,7 +113,7 @@ check_program() {
 
 # landlock_line ROLE PID LOG: the last sandbox line that child logged
 landlock_line() {
-	grep -a -- "^$1: sandbox: pid $2: landlock" "$3" 2>/dev/null | tail -n 1
+	grep -aE -- "^([0-9T:.+-]+ )?$1: sandbox: pid $2: landlock" "$3" 2>/dev/null | tail -n 1
 }
 
 check_landlock() {

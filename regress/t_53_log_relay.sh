@@ -7,7 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 ns_setup
 std_env
-start_std -d 127.0.0.1@853#dot.test -c "$T/ca.pem"
+# anchored patterns below: lines without -F's date (as under a journal)
+JOURNAL_STREAM=8:1 start_std -d 127.0.0.1@853#dot.test -c "$T/ca.pem"
 expect_answer 192.0.2.1 @127.0.0.1 a.test A
 L=$T/dnstlsd.log
 

@@ -385,6 +385,58 @@ cache_store(struct cache *c, const uint8_t *key, size_t keylen,
 	c->stats.stores++;
 }
 
+static int
+lower_equal(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	size_t	 i;
+	uint8_t	 x, y;
+
+	for (i = 0; i < len; i++) {
+		x = a[i] >= 'A' && a[i] <= 'Z' ? (uint8_t)(a[i] + 32) : a[i];
+		y = b[i] >= 'A' && b[i] <= 'Z' ? (uint8_t)(b[i] + 32) : b[i];
+		if (x != y)
+			return 0;
+	}
+	return 1;
+}
+
+/* whether the key's name (wire form, first in the key) is at or below */
+static int
+key_below(const uint8_t *key, size_t keylen, const uint8_t *name,
+    size_t namelen)
+{
+	size_t	 off = 0, klen;
+
+	if (keylen < 5)
+		return 0;
+	klen = keylen - 4 - 1;		/* type, class, bits */
+	while (off < klen) {
+		if (klen - off == namelen &&
+		    lower_equal(key + off, name, namelen))
+			return 1;
+		if (key[off] == 0)
+			break;
+		off += (size_t)key[off] + 1;
+	}
+	return 0;
+}
+
+size_t
+cache_flush(struct cache *c, const uint8_t *name, size_t namelen)
+{
+	struct cache_entry	*e, *next;
+	size_t			 n = 0;
+
+	for (e = TAILQ_FIRST(&c->lru); e != NULL; e = next) {
+		next = TAILQ_NEXT(e, lru);
+		if (key_below(e->data, e->keylen, name, namelen)) {
+			entry_remove(c, e);
+			n++;
+		}
+	}
+	return n;
+}
+
 void
 cache_get_stats(const struct cache *c, struct cache_stats *st)
 {

@@ -83,6 +83,11 @@ static const struct channel_rule shared_conf_rules[] = {
 	{ { IMSG_CONF_END, 0, 0, 0 }, RULE_ONCE, child_msg_conf_end },
 };
 
+/* a reload: the same sequence again, swapped in without a new sandbox */
+static const struct channel_rule shared_running_rules[] = {
+	{ { IMSG_CONF_BEGIN, 0, 0, 0 }, RULE_ONCE, child_msg_conf_begin },
+};
+
 /* a phase's table: the shared rules and the child's, in one */
 static void
 set_phase(const struct channel_rule *shared, size_t nshared,
@@ -228,7 +233,8 @@ child_msg_conf_end(struct channel *ch, struct imsg *imsg, void *arg)
 	const struct child_def	*def = child.def;
 	size_t			 i;
 
-	set_phase(NULL, 0, def->running_rules, def->nrunning_rules);
+	set_phase(shared_running_rules, nitems(shared_running_rules),
+	    def->running_rules, def->nrunning_rules);
 	def->configure(child.arg, &child.conf_main);
 	if (child.serving)
 		return;

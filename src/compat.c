@@ -41,6 +41,7 @@
 /* declared here too so the syntax check passes with foreign headers */
 int	 shm_mkstemp(char *);
 int	 pledge(const char *, const char *);
+int	 getpeereid(int, uid_t *, gid_t *);
 #endif
 
 static uint64_t
@@ -123,6 +124,24 @@ memory_file(const char *name)
 		return -1;
 	}
 	return fd;
+}
+
+int
+peer_uid(int fd, uid_t *uid)
+{
+#ifdef __OpenBSD__
+	gid_t		 gid;
+
+	return getpeereid(fd, uid, &gid);
+#else
+	struct ucred	 cred;
+	socklen_t	 len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1)
+		return -1;
+	*uid = cred.uid;
+	return 0;
+#endif
 }
 
 int

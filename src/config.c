@@ -101,6 +101,7 @@ static int	 option_pin(struct parser *, struct conf_upstream *);
 static int	 add_listen(struct parser *, const struct conf_listen *);
 static int	 add_upstream(struct parser *, const struct conf_upstream *);
 static int	 parse_listen(struct parser *);
+static int	 parse_metrics(struct parser *);
 static int	 parse_upstream(struct parser *);
 static int	 parse_ca(struct parser *);
 static int	 parse_user(struct parser *);
@@ -129,6 +130,7 @@ static const struct statement statements[] = {
 	{ "deny",	parse_deny },
 	{ "forward",	parse_forward },
 	{ "listen",	parse_listen },
+	{ "metrics",	parse_metrics },
 	{ "policy",	parse_policy },
 	{ "ratelimit",	parse_ratelimit },
 	{ "upstream",	parse_upstream },
@@ -528,30 +530,60 @@ add_upstream(struct parser *p, const struct conf_upstream *up)
 	return 0;
 }
 
+/* "on ADDRESS [port PORT]", after "listen" and "metrics listen" */
+static int
+parse_listen_on(struct parser *p, const char *after, uint16_t port,
+    struct conf_listen *l)
+{
+	const char	*w;
+
+	memset(l, 0, sizeof(*l));
+	if ((w = next_word(p)) == NULL || strcmp(w, "on") != 0)
+		return parse_error(p, "expected \"on\" after \"%s\"", after);
+	if ((w = need_arg(p, "on")) == NULL)
+		return -1;
+	if (addr_parse(w, port, &l->ss, &l->sslen) == -1)
+		return parse_error(p, "invalid address \"%s\"", w);
+	while ((w = next_word(p)) != NULL) {
+		if (strcmp(w, "port") != 0)
+			return parse_error(p, "unexpected \"%s\"", w);
+		if (l->port_set)
+			return parse_error(p, "\"port\" given twice");
+		if (option_port(p, &l->ss) == -1)
+			return -1;
+		l->port_set = 1;
+	}
+	return 0;
+}
+
 /* listen on ADDRESS [port PORT] */
 static int
 parse_listen(struct parser *p)
 {
 	struct conf_listen	 l;
+
+	if (parse_listen_on(p, "listen", 0, &l) == -1)
+		return -1;
+	return add_listen(p, &l);
+}
+
+/* metrics listen on ADDRESS [port PORT]: one, port 9153 by default */
+static int
+parse_metrics(struct parser *p)
+{
+	struct dnstlsd_conf	*conf = p->conf;
 	const char		*w;
 
-	memset(&l, 0, sizeof(l));
-	if ((w = next_word(p)) == NULL || strcmp(w, "on") != 0)
-		return parse_error(p, "expected \"on\" after \"listen\"");
-	if ((w = need_arg(p, "on")) == NULL)
+	if ((w = next_word(p)) == NULL || strcmp(w, "listen") != 0)
+		return parse_error(p, "expected \"listen\" after \"metrics\"");
+	if (conf->metrics)
+		return parse_error(p, "\"metrics listen\" given twice");
+	if (parse_listen_on(p, "listen", DEFAULT_METRICS_PORT,
+	    &conf->metrics_listen) == -1)
 		return -1;
-	if (addr_parse(w, 0, &l.ss, &l.sslen) == -1)
-		return parse_error(p, "invalid address \"%s\"", w);
-	while ((w = next_word(p)) != NULL) {
-		if (strcmp(w, "port") != 0)
-			return parse_error(p, "unexpected \"%s\"", w);
-		if (l.port_set)
-			return parse_error(p, "\"port\" given twice");
-		if (option_port(p, &l.ss) == -1)
-			return -1;
-		l.port_set = 1;
-	}
-	return add_listen(p, &l);
+	conf->metrics_listen.port_set = 1;
+	conf->metrics = 1;
+	return 0;
 }
 
 /*

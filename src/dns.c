@@ -1565,3 +1565,61 @@ dns_local_answer(const struct dns_query *q, const uint8_t *apex,
 		(void)put_opt_head(&b, q->edns_do ? DNS_OPT_DO : 0);
 	return b.err ? 0 : b.len;
 }
+
+/* a name in wire form as text for logs: "example.com.", odd bytes \DDD */
+void
+dns_name_text(const uint8_t *name, size_t len, char *out, size_t outlen)
+{
+	size_t	 off = 0, o = 0, i, n;
+	uint8_t	 c;
+	int	 w;
+
+	if (outlen == 0)
+		return;
+	out[0] = '\0';
+	while (off < len && name[off] != 0) {
+		n = name[off++];
+		for (i = 0; i < n && off < len; i++, off++) {
+			c = name[off];
+			if (c > 0x20 && c < 0x7f && c != '.' && c != '\\') {
+				if (o + 1 >= outlen)
+					return;
+				out[o++] = (char)c;
+			} else {
+				w = snprintf(out + o, outlen - o, "\\%03u", c);
+				if (w < 0 || (size_t)w >= outlen - o)
+					return;
+				o += (size_t)w;
+			}
+		}
+		if (o + 1 >= outlen)
+			return;
+		out[o++] = '.';
+		out[o] = '\0';
+	}
+	if (o == 0 && outlen > 1) {
+		out[o++] = '.';
+	}
+	out[o] = '\0';
+}
+
+const char *
+dns_type_name(uint16_t type, char *buf, size_t size)
+{
+	static const struct {
+		uint16_t	 type;
+		const char	*name;
+	} names[] = {
+		{ 1, "A" }, { 2, "NS" }, { 5, "CNAME" }, { 6, "SOA" },
+		{ 12, "PTR" }, { 15, "MX" }, { 16, "TXT" }, { 28, "AAAA" },
+		{ 33, "SRV" }, { 43, "DS" }, { 46, "RRSIG" }, { 48, "DNSKEY" },
+		{ 64, "SVCB" }, { 65, "HTTPS" }, { 255, "ANY" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].type == type)
+			return names[i].name;
+	snprintf(buf, size, "TYPE%u", (unsigned int)type);
+	return buf;
+}

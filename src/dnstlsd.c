@@ -57,8 +57,7 @@ usage(int status)
 	    "  -n, --check          check the configuration and exit "
 	    "(with -v, print it)\n"
 	    "  -s, --socket PATH    control socket; default %s\n"
-	    "                       (accepted, not used yet: this version has "
-	    "no control socket)\n"
+	    "                       (\"\" for none)\n"
 	    "  -u, --user USER      user name or numeric uid to run as; "
 	    "default %s\n"
 	    "  -v, --verbose        more logging (repeatable)\n"
@@ -92,6 +91,9 @@ struct cmdline {
 	const char		*socket;
 	int			 foreground, check, verbose;
 };
+
+/* kept for reloads: the file is read again, the command line wins again */
+static struct cmdline	 cmdline;
 
 static __attribute__((__noreturn__)) void
 die(const char *msg)
@@ -204,6 +206,22 @@ apply_cmdline(struct dnstlsd_conf *conf, const struct cmdline *cl)
 }
 
 /*
+ * The configuration as the start made it: the file, the command line
+ * over it, the defaults. The parent calls it again on every reload.
+ */
+int
+dnstlsd_conf_load(struct dnstlsd_conf *conf, char *err, size_t errlen)
+{
+	conf_init(conf);
+	if (cmdline.config != NULL &&
+	    conf_parse_file(cmdline.config, conf, err, errlen) == -1)
+		return -1;
+	apply_cmdline(conf, &cmdline);
+	conf_finalize(conf, cmdline.port);
+	return 0;
+}
+
+/*
  * The frontend is exec'd from this binary, the resolver from its own
  * beside it: find both without guessing, and fail before binding anything
  * when one is missing.
@@ -234,7 +252,7 @@ int
 main(int argc, char *argv[])
 {
 	struct dnstlsd_conf	 conf;
-	struct cmdline		 cl;
+	struct cmdline		*clp = &cmdline;
 	char			 err[CONF_ERRLEN];
 
 	/* the parent execs its children as "dnstlsd -P role" */
@@ -243,21 +261,17 @@ main(int argc, char *argv[])
 
 	/* nothing inherited beyond stdio may reach the children */
 	close_from(3);
-	parse_cmdline(argc, argv, &cl);
-	conf_init(&conf);
-	if (cl.config != NULL &&
-	    conf_parse_file(cl.config, &conf, err, sizeof(err)) == -1) {
+	parse_cmdline(argc, argv, clp);
+	if (dnstlsd_conf_load(&conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 		exit(1);
 	}
-	apply_cmdline(&conf, &cl);
-	conf_finalize(&conf, cl.port);
-	if (cl.check) {
-		if (cl.verbose)
+	if (clp->check) {
+		if (clp->verbose)
 			conf_print(stdout, &conf);
 		fprintf(stderr, "configuration OK\n");
 		exit(0);
 	}
 	find_programs(argv[0]);
-	parent_main(&conf, cl.foreground, cl.verbose);
+	parent_main(&conf, clp->socket, clp->foreground, clp->verbose);
 }

@@ -44,11 +44,14 @@
 #include <unistd.h>
 
 #include "acl.h"
+#include "addr.h"
 #include "cache.h"
 #include "channel.h"
+#include "control.h"
 #include "child.h"
 #include "dns.h"
 #include "dnstlsd.h"
+#include "frontend.h"
 #include "localzone.h"
 #include "log.h"
 #include "ratelimit.h"
@@ -117,6 +120,7 @@ struct fquery {
 	struct tcp_client	*tc;
 	TAILQ_ENTRY(fquery)	 tc_entry;
 	struct dns_query	 q;
+	uint64_t		 arrival_us;	/* for the latency histogram */
 	struct event		 timeout;
 };
 
@@ -139,12 +143,19 @@ struct tcp_client {
 	struct event		 wake;		/* read what is buffered */
 };
 
+/* a listening socket; id is the parent's, for reloads that remove it */
 struct listener {
 	struct frontend		*fe;
-	int			 fd;
+	int			 fd;		/* -1: the slot is free */
+	int			 tcp;
+	uint32_t		 id;
+	int			 keep;		/* in the configuration */
 	struct event		*ev;
 	struct event		*resume;	/* accept paused on EMFILE */
 };
+
+/* during a reload, those added are there before those removed go */
+#define MAX_LISTENERS		(2 * 2 * CONF_MAX_LISTEN)
 
 /*
  * The counters: those of the minute's summary line (troubles[]), and
@@ -162,6 +173,7 @@ struct frontend_stats {
 	uint64_t	 acl_refused;	/* queries of clients not allowed */
 	uint64_t	 acl_dropped;	/* of which not even told (UDP) */
 	uint64_t	 local;		/* answered from a local zone */
+	struct histogram latency;	/* arrival to answer, us */
 };
 
 /* one recvmmsg() worth of datagrams */
@@ -197,8 +209,8 @@ struct frontend {
 	struct event_base	*base;
 	struct conf_main	 conf;
 	struct channel		*resolver;
-	struct listener		 udp[CONF_MAX_LISTEN], tcp[CONF_MAX_LISTEN];
-	int			 nudp, ntcp;
+	struct listener		 listener[MAX_LISTENERS];
+	int			 serving;
 	struct upquery		*slot[MAX_INFLIGHT];
 	uint32_t		 free_slot[MAX_INFLIGHT];
 	uint32_t		 nfree;
@@ -212,6 +224,7 @@ struct frontend {
 	int			 nclients;
 	struct frontend_stats	 stats;
 	struct frontend_stats	 logged;	/* as of the last summary */
+	int64_t			 start_time;	/* UNIX time */
 	struct event		*trouble_ev;
 	struct ratelimit	*ratelimit;	/* NULL: no limit */
 	struct cache		*cache;		/* NULL: no cache */
@@ -225,6 +238,8 @@ struct frontend {
 	uint8_t			 cached[DNS_MAXMSG];
 	uint8_t			 out[DNS_MAXMSG + 2];
 };
+
+static struct frontend	*the_frontend;	/* for frontend_ctl.c's requests */
 
 static void	 fquery_timeout(evutil_socket_t, short, void *);
 static void	 tcp_client_free(struct tcp_client *);
@@ -309,6 +324,20 @@ upquery_free(struct frontend *fe, struct upquery *u)
 	free(u);
 }
 
+/*
+ * The time for the latency histogram: libevent's, read once per pass of
+ * the loop (after each wait), never a system call per query.
+ */
+static uint64_t
+now_us(const struct frontend *fe)
+{
+	struct timeval	 tv;
+
+	if (event_base_gettimeofday_cached(fe->base, &tv) == -1)
+		return 0;
+	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
+}
+
 /* --- client queries in flight, and each client's share of them --- */
 
 /*
@@ -353,6 +382,7 @@ fquery_new(struct frontend *fe, const struct dns_query *q,
 	fq->from = *from;
 	fq->fromlen = fromlen;
 	fq->q = *q;
+	fq->arrival_us = now_us(fe);
 	evtimer_assign(&fq->timeout, fe->base, fquery_timeout, fq);
 	return fq;
 }
@@ -452,11 +482,17 @@ cache_answer(struct frontend *fe, const struct dns_query *q,
 	    answer_limit(q, transport), out, DNS_MAXMSG);
 }
 
+/* every answer sent: its rcode, and how long since its query came */
 static void
-count_rcode(struct frontend *fe, const uint8_t *msg, size_t len)
+count_answer(struct frontend *fe, const uint8_t *msg, size_t len,
+    uint64_t arrival_us)
 {
+	uint64_t	 now = now_us(fe);
+
 	if (len >= 4)
 		fe->stats.rcode[msg[3] & 0xf]++;
+	histogram_add(&fe->stats.latency, now > arrival_us ? now -
+	    arrival_us : 0);
 }
 
 /* a full socket buffer drops answers, as the network would */
@@ -517,11 +553,40 @@ udp_send(struct frontend *fe, int fd, const struct sockaddr_storage *to,
 	}
 }
 
+/*
+ * Verbose only (dnstlsctl log verbose, -v): one line per answer, with
+ * the client, the question, the rcode, where the answer came from and
+ * how long it took. Off, it costs the one test of the caller.
+ */
+static void
+log_query(struct frontend *fe, const struct sockaddr_storage *from,
+    const struct dns_query *q, const uint8_t *msg, size_t len,
+    const char *source, uint64_t arrival_us)
+{
+	char		 addr[INET6_ADDRSTRLEN], name[DNS_MAXNAME * 4 + 2];
+	char		 type[16];
+	uint64_t	 now = now_us(fe);
+	uint64_t	 us = now > arrival_us ? now - arrival_us : 0;
+
+	if (!q->has_question || len < 4)
+		return;
+	addr_str(from, addr, sizeof(addr));
+	dns_name_text(q->q.qname, q->q.qname_len, name, sizeof(name));
+	log_debug("query %s %s %s %s %s %llu.%03llu ms", addr, name,
+	    dns_type_name(q->q.qtype, type, sizeof(type)),
+	    stats_rcode_name(msg[3] & 0xfU), source,
+	    (unsigned long long)(us / 1000), (unsigned long long)(us % 1000));
+}
+
 /* deliver an answer already fitted to the query's transport */
 static void
-fquery_reply(struct fquery *fq, const uint8_t *msg, size_t len)
+fquery_reply(struct fquery *fq, const uint8_t *msg, size_t len,
+    const char *source)
 {
-	count_rcode(fq->fe, msg, len);
+	count_answer(fq->fe, msg, len, fq->arrival_us);
+	if (log_getverbose() > 0)
+		log_query(fq->fe, &fq->from, &fq->q, msg, len, source,
+		    fq->arrival_us);
 	if (fq->transport == TRANSPORT_UDP)
 		udp_send(fq->fe, fq->udp_fd, &fq->from, fq->fromlen, msg,
 		    len);
@@ -541,7 +606,7 @@ fquery_servfail(struct fquery *fq)
 	    (keylen = dns_query_key(&fq->q, DNS_KEY_UPSTREAM, key)) > 0 &&
 	    (len = cache_answer(fe, &fq->q, key, keylen, fq->transport, 1,
 	    fe->out)) > 0) {
-		fquery_reply(fq, fe->out, len);
+		fquery_reply(fq, fe->out, len, "stale");
 		return;
 	}
 	len = dns_error_answer(&fq->q, DNS_RCODE_SERVFAIL, fe->out,
@@ -550,7 +615,7 @@ fquery_servfail(struct fquery *fq)
 		fquery_free(fq);
 		return;
 	}
-	fquery_reply(fq, fe->out, len);
+	fquery_reply(fq, fe->out, len, "servfail");
 }
 
 /* the upstream's answer, parsed once into *a, fitted to one waiter */
@@ -571,7 +636,7 @@ fquery_answer(struct fquery *fq, const uint8_t *ans, size_t anslen,
 		fquery_servfail(fq);
 		return;
 	}
-	fquery_reply(fq, fe->out, len);
+	fquery_reply(fq, fe->out, len, "upstream");
 }
 
 /*
@@ -719,6 +784,9 @@ frontend_query(struct frontend *fe, const uint8_t *msg, size_t len,
 	case DNS_REJECT:
 		fe->stats.rejected++;
 		*replylen = dns_error_answer(&q, rcode, reply, DNS_MAXMSG);
+		if (log_getverbose() > 0 && *replylen > 0)
+			log_query(fe, from, &q, reply, *replylen, "local",
+			    now_us(fe));
 		return NULL;
 	case DNS_ACCEPT:
 		break;
@@ -728,8 +796,12 @@ frontend_query(struct frontend *fe, const uint8_t *msg, size_t len,
 	/* one key for the cache and the questions in flight */
 	keylen = dns_query_key(&q, DNS_KEY_UPSTREAM, key);
 	if (keylen > 0 && (*replylen = cache_answer(fe, &q, key, keylen,
-	    transport, 0, reply)) > 0)
+	    transport, 0, reply)) > 0) {
+		if (log_getverbose() > 0)
+			log_query(fe, from, &q, reply, *replylen, "cache",
+			    now_us(fe));
 		return NULL;
+	}
 	/* over the table or the client's share: counted by fquery_new() */
 	if ((fq = fquery_new(fe, &q, transport, from, fromlen)) == NULL) {
 		*replylen = dns_error_answer(&q, DNS_RCODE_SERVFAIL, reply,
@@ -782,7 +854,7 @@ udp_query(struct frontend *fe, int fd, const uint8_t *msg, size_t len,
 			return;
 		}
 		if ((replylen = refuse(msg, len, fe->out)) > 0) {
-			count_rcode(fe, fe->out, replylen);
+			count_answer(fe, fe->out, replylen, now_us(fe));
 			udp_send(fe, fd, from, fromlen, fe->out, replylen);
 		}
 		return;
@@ -792,7 +864,7 @@ udp_query(struct frontend *fe, int fd, const uint8_t *msg, size_t len,
 	if (fq != NULL)
 		fq->udp_fd = fd;
 	else if (replylen > 0) {
-		count_rcode(fe, fe->out, replylen);
+		count_answer(fe, fe->out, replylen, now_us(fe));
 		udp_send(fe, fd, from, fromlen, fe->out, replylen);
 	}
 }
@@ -992,7 +1064,7 @@ tcp_query(struct tcp_client *tc, uint8_t *msg, size_t len)
 		return 0;
 	}
 	if (replylen > 0) {
-		count_rcode(fe, fe->out, replylen);
+		count_answer(fe, fe->out, replylen, now_us(fe));
 		return tcp_send(tc, fe->out, replylen);
 	}
 	/* not DNS: this stream cannot be trusted further */
@@ -1295,57 +1367,150 @@ start_trouble_log(struct frontend *fe)
 		fatalx("%s: event setup", __func__);
 }
 
+/* --- what the control socket and the metrics listener report --- */
+
+void
+frontend_stats_fill(struct stats_frontend *st)
+{
+	const struct frontend	*fe = the_frontend;
+	const struct frontend_stats *s = &fe->stats;
+	struct cache_stats	 cs;
+
+	memset(st, 0, sizeof(*st));
+	st->queries[STATS_UDP] = s->queries_udp;
+	st->queries[STATS_TCP] = s->queries_tcp;
+	memcpy(st->answers, s->rcode, sizeof(st->answers));
+	if (fe->cache != NULL) {
+		cache_get_stats(fe->cache, &cs);
+		st->cache_hits = cs.hits;
+		st->cache_stale = cs.stale_hits;
+		st->cache_misses = cs.misses;
+		st->cache_entries = cs.entries;
+	}
+	st->ratelimited = s->ratelimited;
+	st->malformed_answered = s->rejected;
+	st->malformed_dropped = s->dropped;
+	st->overload = s->overload + s->overload_client;
+	st->timeouts = s->timeouts;
+	st->tcp_refused = s->tcp_refused + s->tcp_over_share;
+	st->tcp_clients = (uint64_t)fe->nclients;
+	st->inflight = fe->nwaiting;
+	st->start_time = fe->start_time;
+	st->latency = s->latency;
+}
+
+long
+frontend_cache_flush(const uint8_t *wire, size_t len)
+{
+	if (the_frontend->cache == NULL)
+		return -1;
+	return (long)cache_flush(the_frontend->cache, wire, len);
+}
+
 /* --- start-up: child.c calls these, by phase --- */
 
 static void
-add_listener(struct frontend *fe, int fd, int tcp)
-{
-	struct listener	*l;
-
-	if (tcp) {
-		if (fe->ntcp == CONF_MAX_LISTEN)
-			fatalx("%s: too many listeners", __func__);
-		l = &fe->tcp[fe->ntcp++];
-	} else {
-		if (fe->nudp == CONF_MAX_LISTEN)
-			fatalx("%s: too many listeners", __func__);
-		l = &fe->udp[fe->nudp++];
-	}
-	l->fe = fe;
-	l->fd = fd;
-}
-
-static void
-start_listener(struct frontend *fe, struct listener *l, int tcp)
+start_listener(struct frontend *fe, struct listener *l)
 {
 	l->ev = event_new(fe->base, l->fd, EV_READ | EV_PERSIST,
-	    tcp ? tcp_acceptable : udp_readable, l);
+	    l->tcp ? tcp_acceptable : udp_readable, l);
 	if (l->ev == NULL || event_add(l->ev, NULL) == -1)
 		fatalx("%s: event_new", __func__);
-	if (tcp && (l->resume = evtimer_new(fe->base, accept_resume, l)) ==
-	    NULL)
+	if (l->tcp && (l->resume = evtimer_new(fe->base, accept_resume,
+	    l)) == NULL)
 		fatalx("%s: evtimer_new", __func__);
+}
+
+/* a reload removed its address: clients it accepted stay */
+static void
+stop_listener(struct frontend *fe, struct listener *l)
+{
+	if (!l->tcp && fe->udp_out.n > 0 && fe->udp_out.fd == l->fd)
+		udp_flush(fe);
+	if (l->ev != NULL)
+		event_free(l->ev);
+	if (l->resume != NULL)
+		event_free(l->resume);
+	close(l->fd);
+	memset(l, 0, sizeof(*l));
+	l->fd = -1;
+}
+
+/* at start-up and in a reload's sequence: a socket the parent bound */
+static void
+add_listener(struct frontend *fe, int fd, int tcp, uint32_t id)
+{
+	struct listener	*l = NULL;
+	size_t		 i;
+
+	for (i = 0; i < MAX_LISTENERS && l == NULL; i++)
+		if (fe->listener[i].fd == -1)
+			l = &fe->listener[i];
+	if (l == NULL)
+		fatalx("protocol violation by the parent: too many listeners");
+	l->fe = fe;
+	l->fd = fd;
+	l->tcp = tcp;
+	l->id = id;
+	l->keep = 1;
+	if (fe->serving)
+		start_listener(fe, l);
 }
 
 static void
 frontend_listen_udp(struct channel *ch, struct imsg *imsg, void *arg)
 {
-	add_listener(arg, imsg->fd, 0);
+	add_listener(arg, imsg->fd, 0, imsg->hdr.peerid);
 }
 
 static void
 frontend_listen_tcp(struct channel *ch, struct imsg *imsg, void *arg)
 {
-	add_listener(arg, imsg->fd, 1);
+	add_listener(arg, imsg->fd, 1, imsg->hdr.peerid);
 }
 
+/* a configuration names the listeners it keeps, by the parent's id */
+static void
+frontend_conf_listen(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct frontend	*fe = arg;
+	uint32_t	 id;
+	size_t		 i;
+
+	memcpy(&id, imsg->data, sizeof(id));
+	for (i = 0; i < MAX_LISTENERS; i++)
+		if (fe->listener[i].fd != -1 && fe->listener[i].id == id)
+			fe->listener[i].keep = 1;
+}
+
+/* a configuration's sequence begins: its items are gathered anew */
 static void
 frontend_conf_begin(void *arg)
 {
 	struct frontend	*fe = arg;
+	size_t		 i;
 
+	for (i = 0; i < MAX_LISTENERS; i++)
+		fe->listener[i].keep = 0;
 	memset(&fe->pending, 0, sizeof(fe->pending));
 }
+
+static void
+frontend_listen_control(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct frontend	*fe = arg;
+
+	ctl_listen(fe->base, imsg->fd);
+}
+
+static void
+frontend_listen_metrics(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct frontend	*fe = arg;
+
+	http_listen(fe->base, imsg->fd);
+}
+
 
 static void
 frontend_conf_acl(struct channel *ch, struct imsg *imsg, void *arg)
@@ -1406,25 +1571,54 @@ configure_policy(struct frontend *fe)
 }
 
 /*
- * The configuration received is the one served from now on. The parent
- * sends one, at start-up, and no running rule accepts another: taking a
- * second would mean resizing the cache and the rate limit, not making
- * them anew.
+ * The cache is kept across a reload: a smaller size evicts the least
+ * recently used entries, size 0 empties it.
+ */
+static void
+configure_cache(struct frontend *fe, uint32_t size)
+{
+	size_t	 bytes = (size_t)size * CACHE_BYTES_PER_ENTRY;
+
+	if (size == 0) {
+		cache_free(fe->cache);
+		fe->cache = NULL;
+	} else if (fe->cache != NULL)
+		cache_resize(fe->cache, size, bytes);
+	else if ((fe->cache = cache_new(size, bytes)) == NULL)
+		fatal("%s: cache_new", __func__);
+}
+
+static void
+configure_ratelimit(struct frontend *fe, uint32_t old, uint32_t rate)
+{
+	if (fe->ratelimit != NULL && rate == old)
+		return;
+	ratelimit_free(fe->ratelimit);
+	fe->ratelimit = NULL;
+	if (rate > 0 && (fe->ratelimit = ratelimit_new(rate,
+	    RATELIMIT_CLIENTS)) == NULL)
+		fatal("%s: ratelimit_new", __func__);
+}
+
+/*
+ * The configuration received is the one served from now on, at start-up
+ * and at every reload: the cache and the rate limit resized or made, the
+ * listeners it no longer names closed (those it adds came with it).
  */
 static void
 frontend_configure(void *arg, const struct conf_main *cm)
 {
 	struct frontend	*fe = arg;
+	uint32_t	 old_rate = fe->conf.ratelimit;
+	size_t		 i;
 
 	fe->conf = *cm;
 	configure_policy(fe);
-	if (fe->conf.cache_size > 0 && (fe->cache = cache_new(
-	    fe->conf.cache_size, (size_t)fe->conf.cache_size *
-	    CACHE_BYTES_PER_ENTRY)) == NULL)
-		fatal("%s: cache_new", __func__);
-	if (fe->conf.ratelimit > 0 && (fe->ratelimit =
-	    ratelimit_new(fe->conf.ratelimit, RATELIMIT_CLIENTS)) == NULL)
-		fatal("%s: ratelimit_new", __func__);
+	configure_cache(fe, cm->cache_size);
+	configure_ratelimit(fe, old_rate, cm->ratelimit);
+	for (i = 0; i < MAX_LISTENERS; i++)
+		if (fe->listener[i].fd != -1 && !fe->listener[i].keep)
+			stop_listener(fe, &fe->listener[i]);
 }
 
 /* sandboxed now: serve */
@@ -1432,15 +1626,22 @@ static void
 frontend_start(void *arg)
 {
 	struct frontend	*fe = arg;
-	int		 n;
+	size_t		 i;
+	int		 n = 0;
 
 	fe->resolver = child_channel(PROC_RESOLVER);
-	for (n = 0; n < fe->nudp; n++)
-		start_listener(fe, &fe->udp[n], 0);
-	for (n = 0; n < fe->ntcp; n++)
-		start_listener(fe, &fe->tcp[n], 1);
+	fe->serving = 1;
+	for (i = 0; i < MAX_LISTENERS; i++)
+		if (fe->listener[i].fd != -1) {
+			start_listener(fe, &fe->listener[i]);
+			n++;
+		}
 	start_trouble_log(fe);
-	log_debug("serving %d udp and %d tcp sockets", fe->nudp, fe->ntcp);
+	fe->start_time = (int64_t)time(NULL);
+	ctl_start(child_channel(PROC_PARENT), fe->resolver,
+	    child_startup()->ctl_uid);
+	http_start(fe->resolver);
+	log_debug("serving %d sockets", n);
 }
 
 static void *
@@ -1456,6 +1657,10 @@ frontend_init(void)
 		fe->free_slot[i] = MAX_INFLIGHT - 1 - i;
 	fe->nfree = MAX_INFLIGHT;
 	TAILQ_INIT(&fe->quiet);
+	for (i = 0; i < MAX_LISTENERS; i++)
+		fe->listener[i].fd = -1;
+	histogram_init(&fe->stats.latency);
+	the_frontend = fe;
 	arc4random_buf(fe->secret, sizeof(fe->secret));
 	/* one more than the table: a newcomer is counted before it displaces */
 	if ((fe->inflight = client_count_new(MAX_INFLIGHT)) == NULL ||
@@ -1476,19 +1681,38 @@ frontend_init(void)
 static const struct channel_rule frontend_rules_startup[] = {
 	{ { IMSG_LISTEN_UDP, 0, 0, 1 }, 0, frontend_listen_udp },
 	{ { IMSG_LISTEN_TCP, 0, 0, 1 }, 0, frontend_listen_tcp },
+	{ { IMSG_LISTEN_CONTROL, 0, 0, 1 }, RULE_ONCE,
+	    frontend_listen_control },
+	{ { IMSG_LISTEN_METRICS, 0, 0, 1 }, RULE_ONCE,
+	    frontend_listen_metrics },
 };
 
-/* from the parent: the items of a configuration */
+/* from the parent: a configuration's items */
 static const struct channel_rule frontend_rules_conf[] = {
+	{ { IMSG_CONF_LISTEN, sizeof(uint32_t), sizeof(uint32_t), 0 }, 0,
+	    frontend_conf_listen },
+	{ { IMSG_LISTEN_UDP, 0, 0, 1 }, 0, frontend_listen_udp },
+	{ { IMSG_LISTEN_TCP, 0, 0, 1 }, 0, frontend_listen_tcp },
 	{ { IMSG_CONF_ACL, sizeof(struct acl_rule), sizeof(struct acl_rule),
 	    0 }, 0, frontend_conf_acl },
 	{ { IMSG_CONF_ZONE, 1, DNS_MAXNAME, 0 }, 0, frontend_conf_zone },
+};
+
+/* from the parent, once serving */
+static const struct channel_rule frontend_rules_parent[] = {
+	{ { IMSG_CTL_RESULT, sizeof(struct ctl_result),
+	    sizeof(struct ctl_result), 0 }, 0, frontend_ctl_result },
 };
 
 /* from the resolver */
 static const struct channel_rule frontend_rules_resolver[] = {
 	{ { IMSG_ANSWER, DNS_HDRLEN, DNS_MAXMSG, 0 }, 0, frontend_answer },
 	{ { IMSG_SERVFAIL, 0, 0, 0 }, 0, frontend_servfail },
+	{ { IMSG_CTL_UPSTREAM, sizeof(struct stats_upstream),
+	    sizeof(struct stats_upstream), 0 }, 0, frontend_ctl_upstream },
+	{ { IMSG_CTL_END, 0, 0, 0 }, 0, frontend_ctl_end },
+	{ { IMSG_UPSTREAMS_USABLE, sizeof(uint32_t), sizeof(uint32_t), 0 },
+	    0, frontend_upstreams_usable },
 };
 
 static const struct child_sibling frontend_siblings[] = {
@@ -1504,6 +1728,8 @@ static const struct child_def frontend_def = {
 	.nstartup_rules = nitems(frontend_rules_startup),
 	.conf_rules = frontend_rules_conf,
 	.nconf_rules = nitems(frontend_rules_conf),
+	.running_rules = frontend_rules_parent,
+	.nrunning_rules = nitems(frontend_rules_parent),
 	.siblings = frontend_siblings,
 	.nsiblings = nitems(frontend_siblings),
 	.conf_begin = frontend_conf_begin,

@@ -36,6 +36,7 @@ static int		 log_foreground = 1;
 static int		 log_verbose;
 static const char	*log_procname = "dnstlsd";
 static log_sink_fn	 log_sink;
+static int		 log_stamp;	/* a date before each line */
 
 void
 log_init(int foreground, int verbose, const char *procname)
@@ -44,6 +45,11 @@ log_init(int foreground, int verbose, const char *procname)
 	log_verbose = verbose;
 	log_procname = procname;
 	log_sink = NULL;
+	/*
+	 * People read -F's lines in terminals and docker logs: they get a
+	 * date, unless a journal (systemd says so) adds its own.
+	 */
+	log_stamp = foreground && getenv("JOURNAL_STREAM") == NULL;
 	if (!foreground)
 		openlog("dnstlsd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	tzset();
@@ -67,13 +73,40 @@ log_setsink(log_sink_fn fn)
 	log_sink = fn;
 }
 
+/* local time, ISO 8601 with milliseconds and the offset */
+static void
+log_date(char *buf, size_t size)
+{
+	struct timespec	 ts;
+	struct tm	 tm;
+	char		 zone[8];
+	size_t		 n;
+
+	buf[0] = '\0';
+	if (clock_gettime(CLOCK_REALTIME, &ts) == -1 ||
+	    localtime_r(&ts.tv_sec, &tm) == NULL)
+		return;
+	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (n == 0 || strftime(zone, sizeof(zone), "%z", &tm) == 0)
+		return;
+	snprintf(buf + n, size - n, ".%03ld%s", ts.tv_nsec / 1000000, zone);
+}
+
 void
 log_emit(int pri, const char *line)
 {
-	if (log_foreground)
-		fprintf(stderr, "%s\n", line);
-	else
+	char	 date[48];
+
+	if (!log_foreground) {
 		syslog(pri, "%s", line);
+		return;
+	}
+	if (!log_stamp) {
+		fprintf(stderr, "%s\n", line);
+		return;
+	}
+	log_date(date, sizeof(date));
+	fprintf(stderr, "%s %s\n", date, line);
 }
 
 static void	 vlog(int, const char *, va_list, int)

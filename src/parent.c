@@ -29,6 +29,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <netinet/in.h>
@@ -48,6 +49,7 @@
 #include "addr.h"
 #include "channel.h"
 #include "config.h"
+#include "control.h"
 #include "dnstlsd.h"
 #include "file.h"
 #include "log.h"
@@ -96,28 +98,62 @@ struct proc_link {
 	enum proc_role		 a, b;
 };
 
+/* a listen address the frontend serves, by the id its sockets carry */
+struct parent_listen {
+	struct conf_listen	 l;
+	uint32_t		 id;
+	int			 fd[2];		/* UDP, TCP: -1 once sent */
+};
+
+/* descriptors a reload sends: at most this many new addresses at once */
+#define RELOAD_MAX_NEW_LISTEN	((IMSG_MAXFDS - 2) / 2)
+
 struct parent {
 	struct event_base	*base;
-	const struct dnstlsd_conf *conf;
+	struct dnstlsd_conf	*conf;
+	struct dnstlsd_conf	*conf_alloc;	/* conf, once a reload made it */
+	struct parent_listen	 listen[CONF_MAX_LISTEN];
+	int			 nlisten;
+	uint32_t		 listen_id;
+	/* what the sandboxes fixed at start: a reload cannot change it */
+	uint16_t		 ports[CONF_MAX_UPSTREAMS];
+	int			 nports;
 	struct proc_startup	 startup;
 	uint8_t			*ca;		/* for the resolver */
 	size_t			 calen;
 	int			 shutting_down;
+	const char		*ctl_path;	/* "" or NULL: none */
+	int			 ctl_fd;	/* until sent to the frontend */
 	int			 netwatch_fd;
 	struct event		*netwatch_ev, *netwatch_settle;
 };
 
 static void	 parent_log(struct channel *, struct imsg *, void *);
+static void	 parent_ctl_reload(struct channel *, struct imsg *, void *);
+static void	 parent_ctl_log(struct channel *, struct imsg *, void *);
 static void	 log_dropped_timer(evutil_socket_t, short, void *);
 static void	 drain_child(struct proc *);
 static void	 send_frontend_startup(struct parent *, struct proc *);
 static void	 send_frontend_config(struct parent *, struct proc *);
 static void	 send_resolver_config(struct parent *, struct proc *);
+static int	 parent_reload(struct parent *, char *, size_t);
+
+/* one parent per process: the control handlers reach it here */
+static struct parent	 parent;
 
 /* what every child may send */
 static const struct channel_rule parent_rules_child[] = {
 	{ { IMSG_LOG, sizeof(struct log_msg) + 1,
 	    sizeof(struct log_msg) + LOG_MSG_MAX, 0 }, 0, parent_log },
+};
+
+/* the frontend serves the control socket: it relays what needs us */
+static const struct channel_rule parent_rules_frontend[] = {
+	{ { IMSG_LOG, sizeof(struct log_msg) + 1,
+	    sizeof(struct log_msg) + LOG_MSG_MAX, 0 }, 0, parent_log },
+	{ { IMSG_CTL_RELOAD, 0, 0, 0 }, 0, parent_ctl_reload },
+	{ { IMSG_CTL_LOG, sizeof(struct ctl_log), sizeof(struct ctl_log), 0 },
+	    0, parent_ctl_log },
 };
 
 /* the children, in the order they start */
@@ -126,8 +162,8 @@ static struct proc procs[] = {
 		.role = PROC_FRONTEND,
 		.send_startup = send_frontend_startup,
 		.send_config = send_frontend_config,
-		.rules = parent_rules_child,
-		.nrules = nitems(parent_rules_child),
+		.rules = parent_rules_frontend,
+		.nrules = nitems(parent_rules_frontend),
 	},
 	{
 		.role = PROC_RESOLVER,
@@ -238,15 +274,19 @@ make_chroot_dir(const char *dir)
 		    "and writable by root only", dir);
 }
 
+/* a listening socket, or -1 with why in err (at start-up, and reloads) */
 static int
-bind_socket(const struct conf_listen *l, int type)
+bind_socket_err(const struct conf_listen *l, int type, char *err,
+    size_t errlen)
 {
-	char	 addr[INET6_ADDRSTRLEN];
-	int	 fd, on = 1;
+	const char	*proto = type == SOCK_STREAM ? "tcp" : "udp";
+	char		 addr[INET6_ADDRSTRLEN];
+	int		 fd, on = 1;
 
+	addr_str(&l->ss, addr, sizeof(addr));
 	fd = socket(l->ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
-		fatal("%s: socket", __func__);
+		goto fail;
 	/*
 	 * TCP only: there it merely allows binding over connections in
 	 * TIME_WAIT after a restart. On a UDP socket it would let any local
@@ -255,21 +295,97 @@ bind_socket(const struct conf_listen *l, int type)
 	 */
 	if (type == SOCK_STREAM && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR,
 	    &on, sizeof(on)) == -1)
-		fatal("%s: SO_REUSEADDR", __func__);
+		goto fail;
 	if (l->ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &on, sizeof(on)) == -1)
-		fatal("%s: IPV6_V6ONLY", __func__);
+		goto fail;
 	/* a burst (or a flood) must not overflow the queue for everyone */
 	if (type == SOCK_DGRAM)
 		udp_rcvbuf(fd, UDP_RCVBUF);
-	addr_str(&l->ss, addr, sizeof(addr));
 	if (bind(fd, (const struct sockaddr *)&l->ss, l->sslen) == -1)
-		fatal("cannot bind %s port %u (%s)", addr,
-		    addr_port(&l->ss), type == SOCK_STREAM ? "tcp" : "udp");
+		goto fail;
 	if (type == SOCK_STREAM && listen(fd, LISTEN_BACKLOG) == -1)
-		fatal("%s: listen", __func__);
+		goto fail;
 	log_info("listening on %s port %u %s", addr, addr_port(&l->ss),
-	    type == SOCK_STREAM ? "tcp" : "udp");
+	    proto);
+	return fd;
+ fail:
+	snprintf(err, errlen, "cannot bind %s port %u (%s): %s", addr,
+	    addr_port(&l->ss), proto, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	return -1;
+}
+
+static int
+bind_socket(const struct conf_listen *l, int type)
+{
+	char	 err[256];
+	int	 fd;
+
+	if ((fd = bind_socket_err(l, type, err, sizeof(err))) == -1)
+		fatalx("%s", err);
+	return fd;
+}
+
+/*
+ * A socket file left by a daemon that is gone is removed; one that
+ * answers belongs to a daemon that runs; anything else is not ours.
+ */
+static void
+control_stale(const char *path, const struct sockaddr_un *sun)
+{
+	struct stat	 st;
+	int		 fd, rc, saved;
+
+	if (lstat(path, &st) == -1) {
+		if (errno == ENOENT)
+			return;
+		fatal("control socket %s", path);
+	}
+	if (!S_ISSOCK(st.st_mode))
+		fatalx("control socket %s exists and is not a socket", path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		fatal("%s: socket", __func__);
+	rc = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	saved = errno;
+	close(fd);
+	if (rc == 0)
+		fatalx("control socket %s is in use: is dnstlsd running?",
+		    path);
+	if (saved != ECONNREFUSED)
+		fatalx("control socket %s: %s", path, strerror(saved));
+	if (unlink(path) == -1)
+		fatal("cannot remove the stale control socket %s", path);
+}
+
+/*
+ * The control socket: born 0660 (no chmod window), owned by whoever
+ * starts the daemon (root, or the starting user); the frontend serves
+ * it and checks each peer's uid.
+ */
+static int
+control_listen(const char *path)
+{
+	struct sockaddr_un	 sun;
+	mode_t			 old;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		fatalx("control socket path %s is too long", path);
+	memcpy(sun.sun_path, path, strlen(path));
+	control_stale(path, &sun);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		fatal("%s: socket", __func__);
+	old = umask(0117);
+	if (bind(fd, (const struct sockaddr *)&sun, sizeof(sun)) == -1)
+		fatal("cannot bind the control socket %s", path);
+	umask(old);
+	if (listen(fd, CTL_MAX_CLIENTS) == -1)
+		fatal("%s: listen", __func__);
 	return fd;
 }
 
@@ -316,21 +432,49 @@ proc_flush(struct proc *pr)
 	    proc_name(pr->role));
 }
 
+/* the sockets of a listen address not sent yet, under its id */
+static void
+send_listen_fds(struct proc *pr, struct parent_listen *pl)
+{
+	static const uint32_t	 types[2] = { IMSG_LISTEN_UDP,
+				    IMSG_LISTEN_TCP };
+	int			 i;
+
+	for (i = 0; i < 2; i++) {
+		if (pl->fd[i] == -1)
+			continue;
+		if (channel_compose(&pr->ch, types[i], pl->id, pl->fd[i],
+		    NULL, 0) == -1)
+			fatal("%s: to the %s", __func__, proc_name(pr->role));
+		pl->fd[i] = -1;
+	}
+}
+
 /* the frontend: its sockets */
 static void
 send_frontend_startup(struct parent *p, struct proc *pr)
 {
 	const struct dnstlsd_conf	*conf = p->conf;
+	struct parent_listen		*pl;
 	int				 i;
 
 	for (i = 0; i < conf->nlisten; i++) {
-		proc_compose(pr, IMSG_LISTEN_UDP,
-		    bind_socket(&conf->listen[i], SOCK_DGRAM), NULL, 0);
-		proc_compose(pr, IMSG_LISTEN_TCP,
-		    bind_socket(&conf->listen[i], SOCK_STREAM), NULL, 0);
+		pl = &p->listen[p->nlisten++];
+		pl->l = conf->listen[i];
+		pl->id = ++p->listen_id;
+		pl->fd[0] = bind_socket(&conf->listen[i], SOCK_DGRAM);
+		pl->fd[1] = bind_socket(&conf->listen[i], SOCK_STREAM);
+		send_listen_fds(pr, pl);
 		/* fds leave with each message: keep the queue short */
 		proc_flush(pr);
 	}
+	if (p->ctl_fd != -1) {
+		proc_compose(pr, IMSG_LISTEN_CONTROL, p->ctl_fd, NULL, 0);
+		p->ctl_fd = -1;
+	}
+	if (conf->metrics)
+		proc_compose(pr, IMSG_LISTEN_METRICS,
+		    bind_socket(&conf->metrics_listen, SOCK_STREAM), NULL, 0);
 }
 
 static void
@@ -365,7 +509,9 @@ zone_first(const struct dnstlsd_conf *conf, int i)
 /*
  * The frontend's configuration: the access list, the names of the
  * forward zones (they take names from the local zones; which upstream
- * serves them is the resolver's business), the scalars.
+ * serves them is the resolver's business), the scalars, the listeners
+ * it keeps (by id) and, in a reload, the sockets of addresses it adds;
+ * those it does not name it closes.
  */
 static void
 send_frontend_config(struct parent *p, struct proc *pr)
@@ -382,6 +528,11 @@ send_frontend_config(struct parent *p, struct proc *pr)
 			proc_compose(pr, IMSG_CONF_ZONE, -1,
 			    conf->upstream[i].zone, conf->upstream[i].zonelen);
 	send_conf_main(p, pr);
+	for (i = 0; i < p->nlisten; i++) {
+		send_listen_fds(pr, &p->listen[i]);
+		proc_compose(pr, IMSG_CONF_LISTEN, -1, &p->listen[i].id,
+		    sizeof(p->listen[i].id));
+	}
 	proc_compose(pr, IMSG_CONF_END, -1, NULL, 0);
 }
 
@@ -450,6 +601,7 @@ make_startup(struct proc_startup *ps, uid_t uid, gid_t gid, int verbose)
 		log_warnx("*** DNSTLSD_UNSAFE_NO_SECCOMP set: children run "
 		    "without their syscall filter ***");
 	snprintf(ps->chroot, sizeof(ps->chroot), "%s", CHROOT_DIR);
+	ps->ctl_uid = getuid();
 }
 
 /* fork+exec with its channel on fd 3, then IMSG_STARTUP */
@@ -742,11 +894,239 @@ on_signal(evutil_socket_t sig, short events, void *arg)
 	case SIGCHLD:
 		check_children(p);
 		break;
-	case SIGHUP:
-		log_warnx("SIGHUP: configuration reload is not supported in "
-		    "this version, ignored");
+	case SIGHUP: {
+		char	 err[CONF_ERRLEN];
+
+		(void)parent_reload(p, err, sizeof(err));
 		break;
 	}
+	}
+}
+
+/* --- reload --- */
+
+/* what Landlock let the resolver connect to: the ports of the start */
+static void
+record_ports(struct parent *p)
+{
+	uint16_t	 port;
+	int		 i, j;
+
+	for (i = 0; i < p->conf->nupstream; i++) {
+		port = addr_port(&p->conf->upstream[i].ss);
+		for (j = 0; j < p->nports && p->ports[j] != port; j++)
+			;
+		if (j == p->nports && p->nports < CONF_MAX_UPSTREAMS)
+			p->ports[p->nports++] = port;
+	}
+}
+
+/*
+ * What the running daemon cannot take without a restart: the user it
+ * runs as, an upstream port its sandbox does not allow, a change of the
+ * metrics listener. 0, or -1 with the reason in err.
+ */
+static int
+reload_refused(const struct parent *p, const struct dnstlsd_conf *new,
+    char *err, size_t errlen)
+{
+	const struct dnstlsd_conf	*old = p->conf;
+	uint16_t			 port;
+	int				 i, j;
+
+	if (strcmp(old->user, new->user) != 0) {
+		snprintf(err, errlen, "changing the user from \"%s\" to "
+		    "\"%s\" needs a restart", old->user, new->user);
+		return -1;
+	}
+	for (i = 0; i < new->nupstream; i++) {
+		port = addr_port(&new->upstream[i].ss);
+		for (j = 0; j < p->nports && p->ports[j] != port; j++)
+			;
+		if (j == p->nports) {
+			snprintf(err, errlen, "new upstream port %u needs a "
+			    "restart (the sandbox allows only the ports of "
+			    "the start)", port);
+			return -1;
+		}
+	}
+	if (old->metrics != new->metrics || (new->metrics &&
+	    !addr_equal(&old->metrics_listen.ss, &new->metrics_listen.ss))) {
+		snprintf(err, errlen, "changing \"metrics listen\" needs a "
+		    "restart");
+		return -1;
+	}
+	return 0;
+}
+
+static struct parent_listen *
+listen_find(struct parent_listen *pl, int n, const struct conf_listen *l)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		if (addr_equal(&pl[i].l.ss, &l->ss))
+			return &pl[i];
+	return NULL;
+}
+
+static void
+listen_close(struct parent_listen *pl, int n)
+{
+	int	 i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < 2; j++)
+			if (pl[i].fd[j] != -1) {
+				close(pl[i].fd[j]);
+				pl[i].fd[j] = -1;
+			}
+}
+
+/*
+ * The listen addresses of the new configuration, those kept by their id
+ * and the new ones bound now (the parent kept CAP_NET_BIND_SERVICE for
+ * this); a bind that fails undoes the others. 0, or -1 and err.
+ */
+static int
+reload_listens(struct parent *p, const struct dnstlsd_conf *new,
+    struct parent_listen *out, char *err, size_t errlen)
+{
+	struct parent_listen	*old;
+	int			 i, nnew = 0;
+
+	for (i = 0; i < new->nlisten; i++) {
+		if ((old = listen_find(p->listen, p->nlisten,
+		    &new->listen[i])) != NULL) {
+			out[i] = *old;
+			continue;
+		}
+		if (++nnew > RELOAD_MAX_NEW_LISTEN) {
+			listen_close(out, i);
+			snprintf(err, errlen, "at most %d new listen addresses "
+			    "in one reload", RELOAD_MAX_NEW_LISTEN);
+			return -1;
+		}
+		out[i].l = new->listen[i];
+		out[i].id = p->listen_id + (uint32_t)nnew;
+		out[i].fd[0] = bind_socket_err(&new->listen[i], SOCK_DGRAM,
+		    err, errlen);
+		out[i].fd[1] = out[i].fd[0] == -1 ? -1 :
+		    bind_socket_err(&new->listen[i], SOCK_STREAM, err, errlen);
+		if (out[i].fd[1] == -1) {
+			listen_close(out, i + 1);
+			return -1;
+		}
+	}
+	p->listen_id += (uint32_t)nnew;
+	return 0;
+}
+
+/* the bundle, as the run-as user reads it now */
+static int
+reload_ca(const struct dnstlsd_conf *new, uint8_t **ca, size_t *calen,
+    char *err, size_t errlen)
+{
+	*ca = NULL;
+	*calen = 0;
+	if (!ca_needed(new))
+		return 0;
+	if (file_read(new->ca, CA_MAXSIZE, ca, calen) == -1) {
+		snprintf(err, errlen, "cannot read the CA bundle %.300s: %s (it "
+		    "must be readable by the user dnstlsd runs as)", new->ca,
+		    strerror(errno));
+		return -1;
+	}
+	if (*calen == 0) {
+		free(*ca);
+		*ca = NULL;
+		snprintf(err, errlen, "the CA bundle %.300s is empty", new->ca);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * SIGHUP and dnstlsctl reload: the file read again (the command line
+ * still wins over it, as at start), what cannot change refused whole,
+ * listeners bound, the CA bundle read, then every child sent the whole
+ * configuration again, which each swaps in at its end. Nothing is sent
+ * unless all of it could be had: a broken file leaves the running
+ * configuration serving. 0, or -1 with "file:line: message" (or another
+ * reason) in err.
+ *
+ * sd_notify's RELOADING=1 and READY=1 belong at the start and the end.
+ */
+static int
+parent_reload(struct parent *p, char *err, size_t errlen)
+{
+	struct dnstlsd_conf	*new;
+	struct parent_listen	 listen[CONF_MAX_LISTEN];
+	size_t			 i;
+
+	log_info("reloading the configuration");
+	if ((new = malloc(sizeof(*new))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	if (dnstlsd_conf_load(new, err, errlen) == -1 ||
+	    reload_refused(p, new, err, errlen) == -1 ||
+	    reload_ca(new, &p->ca, &p->calen, err, errlen) == -1)
+		goto fail;
+	if (reload_listens(p, new, listen, err, errlen) == -1) {
+		free(p->ca);
+		p->ca = NULL;
+		goto fail;
+	}
+	memcpy(p->listen, listen, (size_t)new->nlisten * sizeof(listen[0]));
+	p->nlisten = new->nlisten;
+	free(p->conf_alloc);
+	p->conf = p->conf_alloc = new;
+	for (i = 0; i < nitems(procs); i++)
+		procs[i].send_config(p, &procs[i]);
+	free(p->ca);
+	p->ca = NULL;
+	log_info("configuration reloaded");
+	return 0;
+ fail:
+	free(new);
+	log_warnx("reload failed, the running configuration stays: %s", err);
+	return -1;
+}
+
+/* --- the control socket's requests, relayed by the frontend --- */
+
+/* dnstlsctl log verbose|brief: every process, the parent first */
+static void
+parent_ctl_log(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct ctl_log	 cl;
+
+	memcpy(&cl, imsg->data, sizeof(cl));
+	if (ctl_check_log(&cl) == -1)
+		fatalx("protocol violation by the frontend: bad log level");
+	log_setverbose(cl.level == CTL_LOG_VERBOSE);
+	log_info("log level %s", cl.level == CTL_LOG_VERBOSE ? "verbose" :
+	    "brief");
+	if (channel_compose(&proc_of(PROC_RESOLVER)->ch, IMSG_CTL_LOG, 0, -1,
+	    &cl, sizeof(cl)) == -1)
+		log_warn("%s: cannot tell the resolver", __func__);
+}
+
+/* dnstlsctl reload: as SIGHUP, and the outcome goes back to it */
+static void
+parent_ctl_reload(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct ctl_result	 r;
+	char			 err[CTL_MSGLEN];
+
+	if (parent_reload(&parent, err, sizeof(err)) == 0)
+		ctl_result_set(&r, 1, "configuration reloaded");
+	else
+		ctl_result_set(&r, 0, "%s", err);
+	if (channel_compose(ch, IMSG_CTL_RESULT, imsg->hdr.peerid, -1, &r,
+	    sizeof(r)) == -1)
+		log_warn("%s: cannot answer the frontend", __func__);
 }
 
 /* --- the network --- */
@@ -821,14 +1201,18 @@ log_started(uid_t uid)
 }
 
 void
-parent_main(struct dnstlsd_conf *conf, int foreground, int verbose)
+parent_main(struct dnstlsd_conf *conf, const char *ctl_path, int foreground,
+    int verbose)
 {
-	struct parent	 p;
+	struct parent	*p = &parent;
 	uid_t		 uid;
 	gid_t		 gid;
 
-	memset(&p, 0, sizeof(p));
-	p.conf = conf;
+	memset(p, 0, sizeof(*p));
+	p->conf = conf;
+	p->ctl_path = ctl_path;
+	p->ctl_fd = -1;
+	record_ports(p);
 	log_init(foreground, verbose, proc_name(PROC_PARENT));
 	if (geteuid() != 0)
 		fatalx("need root privileges (to bind port %u and to sandbox "
@@ -838,33 +1222,35 @@ parent_main(struct dnstlsd_conf *conf, int foreground, int verbose)
 	if (uid == 0)
 		fatalx("refusing to run as root: choose another user with -u");
 	if (ca_needed(conf)) {
-		if (file_read(conf->ca, CA_MAXSIZE, &p.ca, &p.calen) == -1)
+		if (file_read(conf->ca, CA_MAXSIZE, &p->ca, &p->calen) == -1)
 			fatal("cannot read the CA bundle %s", conf->ca);
-		if (p.calen == 0)
+		if (p->calen == 0)
 			fatalx("the CA bundle %s is empty", conf->ca);
 	}
 	make_chroot_dir(CHROOT_DIR);
+	if (ctl_path != NULL && ctl_path[0] != '\0')
+		p->ctl_fd = control_listen(ctl_path);
 	raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
 
 	if (!foreground && daemon(0, 0) == -1)
 		fatal("daemon");
-	if ((p.base = event_base_new()) == NULL)
+	if ((p->base = event_base_new()) == NULL)
 		fatalx("event_base_new");
-	make_startup(&p.startup, uid, gid, verbose);
-	proc_run(&p);
-	free(p.ca);
-	p.ca = NULL;
+	make_startup(&p->startup, uid, gid, verbose);
+	proc_run(p);
+	free(p->ca);
+	p->ca = NULL;
 
 	sandbox_parent(uid, gid);
 	log_started(uid);
-	add_signal(&p, SIGTERM);
-	add_signal(&p, SIGINT);
-	add_signal(&p, SIGHUP);
-	add_signal(&p, SIGCHLD);
-	watch_network(&p);
+	add_signal(p, SIGTERM);
+	add_signal(p, SIGINT);
+	add_signal(p, SIGHUP);
+	add_signal(p, SIGCHLD);
+	watch_network(p);
 	/* a child may have died before SIGCHLD was watched */
-	check_children(&p);
-	event_base_dispatch(p.base);
-	parent_shutdown(&p, 1);
+	check_children(p);
+	event_base_dispatch(p->base);
+	parent_shutdown(p, 1);
 }

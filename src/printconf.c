@@ -122,4 +122,8 @@ conf_print(FILE *fp, const struct dnstlsd_conf *conf)
 	if (conf->serve_stale)
 		fprintf(fp, "cache serve-stale\n");
 	fprintf(fp, "ratelimit %u\n", conf->ratelimit);
+	if (conf->metrics) {
+		fputs("metrics ", fp);
+		print_listen(fp, &conf->metrics_listen);
+	}
 }

@@ -51,7 +51,9 @@
 #include "dnstlsd.h"
 #include "idtab.h"
 #include "log.h"
+#include "control.h"
 #include "pin.h"
+#include "stats.h"
 #include "zone.h"
 
 /* the upstreams a query tried are bits of a uint32_t */
@@ -154,6 +156,11 @@ struct upstream {
 	/* what struct stats_upstream (stats.h) reports of it */
 	uint64_t		 queries, answers, handshakes;
 	uint64_t		 resumed;	/* handshakes resuming a session */
+	uint64_t		 failed[STATS_NFAILURES];	/* by reason */
+	uint8_t			 pin[PIN_LEN];	/* the leaf's SPKI, last seen */
+	int64_t			 notafter;	/* the leaf's, last seen */
+	uint32_t		 seen;		/* STATS_UPF_PIN, _CERT */
+	int			 logged_down;	/* the last state logged */
 };
 
 struct rquery {
@@ -182,7 +189,7 @@ struct resolver {
 	struct conf_main	 conf;
 	struct resolver_conf_pending pending;
 	struct channel		*frontend;
-	struct upstream		 up[CONF_MAX_UPSTREAMS];
+	struct upstream		*up[CONF_MAX_UPSTREAMS];	/* in order */
 	int			 nup;
 	struct zonetab		*zones;		/* forward zones; NULL: none */
 	int			 rr_next;	/* round-robin position */
@@ -195,13 +202,18 @@ struct resolver {
 	struct dns_query	 probe_q;	/* ". IN NS" */
 	int			 nqueries;	/* held, at most MAX_QUERIES */
 	uint64_t		 full_refused;	/* SERVFAIL for lack of room */
-	uint64_t		 forwarded_plain;	/* sent in clear */
 	uint64_t		 full_logged_ms;
+	uint32_t		 usable_told;	/* to the frontend, + 1 */
+	uint32_t		 logged_all_down;	/* by group */
+	int			 sessions[CONF_MAX_UPSTREAMS];	/* spare */
+	int			 nsessions;
+	int			 serving;
 };
 
 static void	 query_dispatch(struct rquery *);
 static int	 usable(const struct upstream *, const struct rquery *);
-static void	 conn_fail(struct conn *, const char *, int);
+static void	 conn_fail(struct conn *, const char *, int,
+		    enum stats_failure);
 static void	 conn_flush(struct conn *);
 static void	 conn_suspect(struct conn *, const struct rquery *);
 static void	 conn_ready(struct conn *);
@@ -296,7 +308,7 @@ another_upstream(const struct resolver *r, const struct rquery *rq,
 	int	 i;
 
 	for (i = 0; i < r->nup; i++)
-		if (&r->up[i] != current && usable(&r->up[i], rq))
+		if (r->up[i] != current && usable(r->up[i], rq))
 			return 1;
 	return 0;
 }
@@ -515,7 +527,7 @@ conn_silence(evutil_socket_t fd, short events, void *arg)
 	if (!c->probing && conn_probe_start(c) == 0)
 		return;
 	conn_fail(c, c->probing ? "no answer, not even to a probe" :
-	    "no answer, connection silent", 1);
+	    "no answer, connection silent", 1, STATS_FAIL_SILENT);
 }
 
 static int
@@ -544,8 +556,6 @@ query_send(struct rquery *rq, struct conn *c)
 		evtimer_del(&c->idle);	/* busy now; not the handshake timer */
 	rq->sent_ms = monotonic_ms();
 	c->up->queries++;
-	if (c->up->conf.plain)
-		c->up->r->forwarded_plain++;
 	conn_waiting(c);
 	ms_to_tv(attempt_ms(c->up), &tv);
 	evtimer_assign(&rq->attempt, r->base, query_attempt_timeout, rq);
@@ -575,49 +585,87 @@ all_down_reset(struct resolver *r, int group)
 	int	 i;
 
 	for (i = 0; i < r->nup; i++)
-		if (r->up[i].group == group && r->up[i].state != UP_DOWN)
+		if (r->up[i]->group == group && r->up[i]->state != UP_DOWN)
 			return;
-	if (group == GROUP_DEFAULT)
-		log_warnx("all upstreams down");
-	else
-		log_warnx("all upstreams of a forward zone down");
+	/* once, until one of the group is up again: not once per probe */
+	if (!(r->logged_all_down & (1U << group))) {
+		if (group == GROUP_DEFAULT)
+			log_warnx("all upstreams down");
+		else
+			log_warnx("all upstreams of a forward zone down");
+	}
+	r->logged_all_down |= 1U << group;
 	for (i = 0; i < r->nup; i++)
-		if (r->up[i].group == group)
-			r->up[i].state = UP_UNKNOWN;
+		if (r->up[i]->group == group)
+			r->up[i]->state = UP_UNKNOWN;
+}
+
+/*
+ * Usable: answering, or not known to fail. The frontend's /ready says
+ * what this counts; it is told only when the count changes.
+ */
+static void
+usable_tell(struct resolver *r)
+{
+	uint32_t	 n = 0;
+	int		 i;
+
+	for (i = 0; i < r->nup; i++)
+		if (r->up[i]->state == UP_UP || (r->up[i]->state ==
+		    UP_UNKNOWN && r->up[i]->failures == 0))
+			n++;
+	if (r->frontend == NULL || r->usable_told == n + 1)
+		return;
+	if (channel_compose(r->frontend, IMSG_UPSTREAMS_USABLE, 0, -1, &n,
+	    sizeof(n)) == 0)
+		r->usable_told = n + 1;
 }
 
 static void
-upstream_failed(struct upstream *up, const char *why)
+upstream_failed(struct upstream *up, const char *why,
+    enum stats_failure reason)
 {
 	struct timeval	 tv;
 	uint32_t	 ms;
 	int		 shift;
 
 	up->failures++;
+	up->failed[reason]++;
 	shift = up->failures > 7 ? 6 : up->failures - 1;
 	ms = (uint32_t)BACKOFF_MIN_MS << shift;
 	if (ms > BACKOFF_MAX_MS)
 		ms = BACKOFF_MAX_MS;
 	ms += arc4random_uniform(ms / 4 + 1);	/* jitter */
-	if (up->state != UP_DOWN)
+	/*
+	 * One line per change of state, with its reason: repeated failures
+	 * while down (every probe) are debug detail.
+	 */
+	if (!up->logged_down)
 		log_warnx("upstream %s down: %s", up->addr, why);
+	else
+		log_debug("upstream %s still down: %s", up->addr, why);
+	up->logged_down = 1;
 	up->state = UP_DOWN;
 	/* no new connection before the probe: never a reconnect loop */
 	up->next_connect_ms = monotonic_ms() + ms;
 	ms_to_tv(ms, &tv);
 	evtimer_add(&up->probe, &tv);
 	all_down_reset(up->r, up->group);
+	usable_tell(up->r);
 }
 
 static void
 upstream_ok(struct upstream *up)
 {
-	if (up->state == UP_DOWN || up->failures > 0)
+	if (up->logged_down)
 		log_info("upstream %s up", up->addr);
+	up->logged_down = 0;
+	up->r->logged_all_down &= ~(1U << up->group);
 	up->state = UP_UP;
 	up->failures = 0;
 	up->next_connect_ms = 0;
 	evtimer_del(&up->probe);
+	usable_tell(up->r);
 }
 
 /*
@@ -695,12 +743,13 @@ dispatch_orphans(struct rquery_list *orphans)
 
 /* the connection is unusable: its queries go elsewhere */
 static void
-conn_fail(struct conn *c, const char *why, int upstream_fault)
+conn_fail(struct conn *c, const char *why, int upstream_fault,
+    enum stats_failure reason)
 {
 	struct rquery_list	 orphans;
 
 	if (upstream_fault)
-		upstream_failed(c->up, why);
+		upstream_failed(c->up, why, reason);
 	else
 		log_debug("upstream %s: connection closed: %s", c->up->addr,
 		    why);
@@ -716,7 +765,9 @@ conn_timer(evutil_socket_t fd, short events, void *arg)
 	struct conn	*c = arg;
 
 	if (c->state != CONN_READY) {
-		conn_fail(c, "connection or TLS handshake timed out", 1);
+		conn_fail(c, "connection or TLS handshake timed out", 1,
+		    c->state == CONN_CONNECTING ? STATS_FAIL_CONNECT :
+		    STATS_FAIL_HANDSHAKE);
 		return;
 	}
 	if (c->ninflight == 0 && c->wlen == 0)
@@ -800,7 +851,7 @@ conn_flush(struct conn *c)
 			return;
 		}
 		if (n < 0) {
-			conn_fail(c, conn_io_error(c), 1);
+			conn_fail(c, conn_io_error(c), 1, STATS_FAIL_CLOSED);
 			return;
 		}
 		memmove(c->wbuf, c->wbuf + n, c->wlen - (size_t)n);
@@ -839,7 +890,8 @@ probe_answered(struct conn *c)
 	log_debug("upstream %s: probe answered", c->up->addr);
 	if (c->waiting && c->ninflight > 0 &&
 	    elapsed_ms(c->answered_ms) >= RESOLVE_TIMEOUT_MS) {
-		conn_fail(c, "answers probes, no query", 1);
+		conn_fail(c, "answers probes, no query", 1,
+		    STATS_FAIL_SILENT);
 		return -1;
 	}
 	return 0;
@@ -967,12 +1019,13 @@ conn_read(struct conn *c)
 			break;
 		}
 		if (n < 0) {
-			conn_fail(c, conn_io_error(c), c->answers == 0);
+			conn_fail(c, conn_io_error(c), c->answers == 0,
+			    STATS_FAIL_CLOSED);
 			return;
 		}
 		if (n == 0) {
 			conn_fail(c, "closed by the server", c->answers == 0 &&
-			    c->ninflight > 0);
+			    c->ninflight > 0, STATS_FAIL_CLOSED);
 			return;
 		}
 		c->rlen += (size_t)n;
@@ -980,7 +1033,8 @@ conn_read(struct conn *c)
 		while (c->rlen - off >= 2) {
 			mlen = (size_t)c->rbuf[off] << 8 | c->rbuf[off + 1];
 			if (mlen < DNS_HDRLEN) {
-				conn_fail(c, "bad message length", 1);
+				conn_fail(c, "bad message length", 1,
+				    STATS_FAIL_BADANSWER);
 				return;
 			}
 			if (c->rlen - off < 2 + mlen)
@@ -1010,13 +1064,16 @@ log_auth_failure(const struct upstream *up, const char *what,
     const struct pin_seen *seen)
 {
 	char	 b64[PIN_B64LEN + 1];
+	/* the detail once per state change: a down upstream's is debug */
+	void	(*logf)(const char *, ...) = up->logged_down ? log_debug :
+		    log_warnx;
 
 	if (!seen->have_leaf) {
-		log_warnx("upstream %s: %s: %s", up->addr, what, seen->detail);
+		logf("upstream %s: %s: %s", up->addr, what, seen->detail);
 		return;
 	}
 	pin_encode(seen->leaf_pin, b64);
-	log_warnx("upstream %s: %s: %s; leaf \"%s\" issued by \"%s\", "
+	logf("upstream %s: %s: %s; leaf \"%s\" issued by \"%s\", "
 	    "pin-sha256 \"%s\", %d certificate%s presented", up->addr, what,
 	    seen->detail, seen->subject, seen->issuer, b64, seen->ncerts,
 	    seen->ncerts == 1 ? "" : "s");
@@ -1155,9 +1212,31 @@ session_forget(struct upstream *up)
 	log_debug("upstream %s: stored TLS session dropped", up->addr);
 }
 
+/* what show upstreams and the metrics say the server presents now */
+static void
+conn_note_leaf(struct conn *c)
+{
+	struct upstream	*up = c->up;
+	const uint8_t	*pem;
+	uint8_t		 spki[1][PIN_LEN];
+	size_t		 len;
+	time_t		 t;
+
+	if ((pem = tls_peer_cert_chain_pem(c->tls, &len)) != NULL &&
+	    pin_chain_spki(pem, len, spki, 1) >= 1) {
+		memcpy(up->pin, spki[0], PIN_LEN);
+		up->seen |= STATS_UPF_PIN;
+	}
+	if ((t = tls_peer_cert_notafter(c->tls)) != -1) {
+		up->notafter = (int64_t)t;
+		up->seen |= STATS_UPF_CERT;
+	}
+}
+
 static void
 conn_handshake(struct conn *c)
 {
+	char	 why[256];
 	int	 rc;
 
 	do {
@@ -1171,18 +1250,19 @@ conn_handshake(struct conn *c)
 	if (rc == TLS_WANT_POLLIN)
 		return;
 	if (rc == -1) {
-		log_warnx("upstream %s: TLS handshake failed: %s", c->up->addr,
+		snprintf(why, sizeof(why), "TLS handshake failed: %s",
 		    tls_error(c->tls));
 		session_forget(c->up);
-		conn_fail(c, "TLS handshake failed", 1);
+		conn_fail(c, why, 1, STATS_FAIL_HANDSHAKE);
 		return;
 	}
 	if (conn_authenticate(c) == -1) {
 		/* before conn_fail(): no other connection may read it first */
 		session_forget(c->up);
-		conn_fail(c, "authentication failed", 1);
+		conn_fail(c, "authentication failed", 1, STATS_FAIL_AUTH);
 		return;
 	}
+	conn_note_leaf(c);
 	c->up->handshakes++;
 	if (tls_conn_session_resumed(c->tls))
 		c->up->resumed++;
@@ -1220,14 +1300,14 @@ conn_connected(struct conn *c)
 {
 	struct upstream	*up = c->up;
 	socklen_t	 len = sizeof(int);
+	char		 why[256];
 	int		 err = 0;
 
 	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 		err = errno;
 	if (err != 0) {
-		errno = err;
-		log_warn("upstream %s: connect", up->addr);
-		conn_fail(c, "connect failed", 1);
+		snprintf(why, sizeof(why), "connect failed: %s", strerror(err));
+		conn_fail(c, why, 1, STATS_FAIL_CONNECT);
 		return;
 	}
 	if (up->conf.plain) {
@@ -1245,9 +1325,10 @@ conn_connected(struct conn *c)
 	if (tls_configure(c->tls, up->tlscfg) == -1 ||
 	    tls_connect_cbs(c->tls, conn_tls_read, conn_tls_write, c,
 	    up->servername) == -1) {
-		log_warnx("upstream %s: %s", up->addr, tls_error(c->tls));
+		snprintf(why, sizeof(why), "TLS setup failed: %s",
+		    tls_error(c->tls));
 		session_forget(up);	/* it may be what libtls could not read */
-		conn_fail(c, "TLS setup failed", 1);
+		conn_fail(c, why, 1, STATS_FAIL_HANDSHAKE);
 		return;
 	}
 	/* libtls read the store just now: what it holds is what may resume */
@@ -1297,6 +1378,7 @@ conn_open(struct upstream *up)
 	struct resolver	*r = up->r;
 	struct conn	*c;
 	struct timeval	 tv;
+	char		 why[256];
 	int		 on = 1;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
@@ -1339,9 +1421,10 @@ conn_open(struct upstream *up)
 	evtimer_add(&c->idle, &tv);
 	if (connect(c->fd, (struct sockaddr *)&up->conf.ss, up->conf.sslen)
 	    == -1 && errno != EINPROGRESS) {
-		log_warn("upstream %s: connect", up->addr);
+		snprintf(why, sizeof(why), "connect failed: %s",
+		    strerror(errno));
 		conn_free(c);
-		upstream_failed(up, "connect failed");
+		upstream_failed(up, why, STATS_FAIL_CONNECT);
 		return NULL;
 	}
 	conn_want_write(c);
@@ -1423,28 +1506,28 @@ choose_healthy(struct resolver *r, struct rquery *rq)
 	case POLICY_ROUND_ROBIN:
 		for (n = 0; n < r->nup; n++) {
 			i = (r->rr_next + n) % r->nup;
-			if (usable(&r->up[i], rq)) {
+			if (usable(r->up[i], rq)) {
 				r->rr_next = (i + 1) % r->nup;
-				return &r->up[i];
+				return r->up[i];
 			}
 		}
 		return NULL;
 	case POLICY_FASTEST:
 		/* measured ones first; handshakes measure them all early */
 		for (i = 0; i < r->nup; i++)
-			if (usable(&r->up[i], rq) && r->up[i].srtt_ms > 0 &&
-			    (best == NULL || r->up[i].srtt_ms < best->srtt_ms))
-				best = &r->up[i];
+			if (usable(r->up[i], rq) && r->up[i]->srtt_ms > 0 &&
+			    (best == NULL || r->up[i]->srtt_ms < best->srtt_ms))
+				best = r->up[i];
 		if (best != NULL)
 			return best;
 		for (i = 0; i < r->nup; i++)
-			if (usable(&r->up[i], rq))
-				return &r->up[i];
+			if (usable(r->up[i], rq))
+				return r->up[i];
 		return NULL;
 	default:
 		for (i = 0; i < r->nup; i++)
-			if (usable(&r->up[i], rq))
-				return &r->up[i];
+			if (usable(r->up[i], rq))
+				return r->up[i];
 		return NULL;
 	}
 }
@@ -1459,8 +1542,8 @@ choose_upstream(struct resolver *r, struct rquery *rq)
 		return up;
 	/* all down: keep trying them in order rather than give up */
 	for (i = 0; i < r->nup; i++)
-		if (r->up[i].group == rq->group && !(rq->tried & (1U << i)))
-			return &r->up[i];
+		if (r->up[i]->group == rq->group && !(rq->tried & (1U << i)))
+			return r->up[i];
 	return NULL;
 }
 
@@ -1605,26 +1688,70 @@ make_tls_config(struct resolver *r, int verify)
  * handshakes that authenticated in full, and a resumed one must show the
  * very leaf that did.  Not resuming them would be simpler, and no safer.
  */
+/* libtls wants a store owned by us: root now, the run-as user soon */
 static void
-session_store(struct upstream *up, uid_t uid, gid_t gid)
+session_pool_chown(struct resolver *r, uid_t uid, gid_t gid)
+{
+	int	 i;
+
+	for (i = 0; i < r->nsessions; i++)
+		if (fchown(r->sessions[i], uid, gid) == -1)
+			log_warn("%s: fchown", __func__);
+	for (i = 0; i < r->nup; i++)
+		if (r->up[i]->session_fd != -1 &&
+		    fchown(r->up[i]->session_fd, uid, gid) == -1)
+			log_warn("%s: fchown", __func__);
+}
+
+static void
+session_pool_fill(struct resolver *r)
 {
 	int	 fd;
 
+	while (r->nsessions < CONF_MAX_UPSTREAMS) {
+		if ((fd = memory_file("dnstlsd-session")) == -1) {
+			log_warn("%s: no TLS session store", __func__);
+			return;
+		}
+		r->sessions[r->nsessions++] = fd;
+	}
+}
+
+/*
+ * The stores are made before the sandbox, one per upstream there can be:
+ * an upstream a reload replaces gives its store back, emptied (what
+ * authenticated its sessions may have changed), for the next one.
+ */
+static void
+session_store(struct upstream *up)
+{
+	struct resolver	*r = up->r;
+	int		 fd;
+
 	up->session_fd = -1;
 	pin_session_drop(&up->session);
-	if ((fd = memory_file("dnstlsd-session")) == -1) {
-		log_warn("%s: no TLS session store", __func__);
+	if (r->nsessions == 0)
 		return;
-	}
+	fd = r->sessions[--r->nsessions];
 	if (tls_config_set_session_fd(up->tlscfg, fd) == -1) {
 		log_warnx("%s: %s", __func__, tls_config_error(up->tlscfg));
-		close(fd);
+		r->sessions[r->nsessions++] = fd;
 		return;
 	}
-	/* still ours once we are the run-as user */
-	if (fchown(fd, uid, gid) == -1)
-		log_warn("%s: fchown", __func__);
 	up->session_fd = fd;
+}
+
+static void
+session_release(struct upstream *up)
+{
+	struct resolver	*r = up->r;
+
+	if (up->session_fd == -1)
+		return;
+	if (ftruncate(up->session_fd, 0) == -1)
+		fatal("%s: ftruncate", __func__);
+	r->sessions[r->nsessions++] = up->session_fd;
+	up->session_fd = -1;
 }
 
 /*
@@ -1639,7 +1766,7 @@ make_ca_store(struct resolver *r)
 	int	 i;
 
 	for (i = 0; i < r->nup; i++)
-		if (r->up[i].conf.npins > 0 && r->up[i].conf.name[0] != '\0')
+		if (r->up[i]->conf.npins > 0 && r->up[i]->conf.name[0] != '\0')
 			break;
 	if (i == r->nup)
 		return;
@@ -1649,25 +1776,26 @@ make_ca_store(struct resolver *r)
 		fatalx("CA bundle: no certificate, or one that does not parse");
 }
 
-static void
-configure_upstreams(struct resolver *r)
+/* whether the CA bundle is among what authenticates it */
+static int
+upstream_verifies(const struct conf_upstream *cu)
 {
-	const struct proc_startup	*ps = child_startup();
-	struct upstream			*up;
-	int				 i, verify;
+	return cu->npins == 0 || cu->name[0] != '\0';
+}
 
-	make_ca_store(r);
-	for (i = 0; i < r->nup; i++) {
-		up = &r->up[i];
-		/* the only ports the sandbox lets us connect to */
+/* made of its configuration: TLS settings, a session store */
+static void
+upstream_setup(struct upstream *up)
+{
+	evtimer_assign(&up->probe, up->r->base, upstream_probe, up);
+	/* the only ports the sandbox lets us connect to */
+	if (!up->r->serving)
 		child_allow_connect(addr_port(&up->conf.ss));
-		if (up->conf.plain)
-			continue;
-		verify = up->conf.npins == 0 || up->conf.name[0] != '\0';
-		/* one config each: a session belongs to one server */
-		up->tlscfg = make_tls_config(r, verify);
-		session_store(up, ps->uid, ps->gid);
-	}
+	if (up->conf.plain)
+		return;
+	/* one config each: a session belongs to one server */
+	up->tlscfg = make_tls_config(up->r, upstream_verifies(&up->conf));
+	session_store(up);
 }
 
 /* the probe: ". IN NS", what any resolver answers from memory */
@@ -1702,7 +1830,7 @@ resolver_network_changed(struct channel *ch, struct imsg *imsg, void *arg)
 
 	TAILQ_INIT(&orphans);
 	for (i = 0; i < r->nup; i++) {
-		up = &r->up[i];
+		up = r->up[i];
 		while ((c = TAILQ_FIRST(&up->conns)) != NULL)
 			conn_orphan(c, &orphans, 0);
 		evtimer_del(&up->probe);
@@ -1712,8 +1840,77 @@ resolver_network_changed(struct channel *ch, struct imsg *imsg, void *arg)
 		up->srtt_ms = 0;
 	}
 	for (i = 0; i < r->nup; i++)
-		(void)conn_open(&r->up[i]);
+		(void)conn_open(r->up[i]);
 	dispatch_orphans(&orphans);
+	usable_tell(r);
+}
+
+/* dnstlsctl log verbose|brief, relayed by the parent */
+static void
+resolver_ctl_log(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct ctl_log	 cl;
+
+	memcpy(&cl, imsg->data, sizeof(cl));
+	if (ctl_check_log(&cl) == -1)
+		fatalx("protocol violation by the parent: bad log level");
+	log_setverbose(cl.level == CTL_LOG_VERBOSE);
+}
+
+/* --- what show upstreams and the metrics report --- */
+
+static void
+upstream_stats(const struct upstream *up, struct stats_upstream *su)
+{
+	static const uint32_t	 states[] = {
+		[UP_UNKNOWN] = STATS_STATE_UNKNOWN,
+		[UP_UP] = STATS_STATE_UP,
+		[UP_DOWN] = STATS_STATE_DOWN,
+	};
+	const struct conn	*c;
+
+	memset(su, 0, sizeof(*su));
+	snprintf(su->addr, sizeof(su->addr), "%s", up->addr);
+	snprintf(su->name, sizeof(su->name), "%s", up->conf.name);
+	if (up->conf.zonelen > 0)
+		dns_name_str(up->conf.zone, up->conf.zonelen, su->zone,
+		    sizeof(su->zone));
+	su->state = states[up->state];
+	su->flags = up->seen;
+	if (up->conf.plain)
+		su->flags |= STATS_UPF_PLAIN;
+	if (up->srtt_ms > 0) {
+		su->flags |= STATS_UPF_RTT;
+		su->srtt_us = up->srtt_ms * 1000;
+	}
+	su->conns = (uint32_t)up->nconns;
+	TAILQ_FOREACH(c, &up->conns, entry)
+		su->inflight += (uint32_t)c->ninflight;
+	su->queries = up->queries;
+	su->answers = up->answers;
+	memcpy(su->failures, up->failed, sizeof(su->failures));
+	su->handshakes = up->handshakes;
+	su->resumptions = up->resumed;
+	su->cert_notafter = up->notafter;
+	memcpy(su->pin, up->pin, sizeof(su->pin));
+}
+
+static void
+resolver_show_upstreams(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct resolver		*r = arg;
+	struct stats_upstream	 su;
+	int			 i;
+
+	for (i = 0; i < r->nup; i++) {
+		upstream_stats(r->up[i], &su);
+		if (channel_compose(ch, IMSG_CTL_UPSTREAM, imsg->hdr.peerid,
+		    -1, &su, sizeof(su)) == -1)
+			log_warnx("%s: cannot answer", __func__);
+	}
+	if (channel_compose(ch, IMSG_CTL_END, imsg->hdr.peerid, -1, NULL,
+	    0) == -1)
+		log_warnx("%s: cannot answer", __func__);
 }
 
 /* --- the configuration: child.c calls these, by phase --- */
@@ -1764,15 +1961,15 @@ resolver_conf_upstream(struct channel *ch, struct imsg *imsg, void *arg)
 	pc->nup++;
 }
 
-static void
-upstream_init(struct resolver *r, struct upstream *up, int idx, int group,
-    const struct conf_upstream *cu)
+static struct upstream *
+upstream_new(struct resolver *r, const struct conf_upstream *cu)
 {
-	char	 addr[INET6_ADDRSTRLEN];
+	struct upstream	*up;
+	char		 addr[INET6_ADDRSTRLEN];
 
+	if ((up = calloc(1, sizeof(*up))) == NULL)
+		fatal("%s", __func__);
 	up->r = r;
-	up->idx = idx;
-	up->group = group;
 	up->session_fd = -1;
 	up->conf = *cu;
 	TAILQ_INIT(&up->conns);
@@ -1782,45 +1979,94 @@ upstream_init(struct resolver *r, struct upstream *up, int idx, int group,
 	/* a name is verified against the chain; else the address (IP SAN) */
 	snprintf(up->servername, sizeof(up->servername), "%s",
 	    cu->name[0] != '\0' ? cu->name : addr);
+	return up;
+}
+
+/* replaced by a reload: its queries go to the upstreams that stay */
+static void
+upstream_free(struct upstream *up, struct rquery_list *orphans)
+{
+	struct conn	*c;
+
+	while ((c = TAILQ_FIRST(&up->conns)) != NULL)
+		conn_orphan(c, orphans, 0);
+	evtimer_del(&up->probe);
+	session_release(up);
+	tls_config_free(up->tlscfg);
+	log_debug("upstream %s removed", up->addr);
+	free(up);
+}
+
+/* old upstream indexes in a tried mask to the new ones */
+static uint32_t
+tried_remap(uint32_t tried, const int *newidx)
+{
+	uint32_t	 out = 0;
+	int		 i;
+
+	for (i = 0; i < CONF_MAX_UPSTREAMS; i++)
+		if ((tried & (1U << i)) && newidx[i] != -1)
+			out |= 1U << newidx[i];
+	return out;
+}
+
+static void
+remap_queries(struct resolver *r, struct rquery_list *orphans,
+    const int *newidx)
+{
+	struct rquery	*rq;
+	struct conn	*c;
+	int		 i;
+
+	TAILQ_FOREACH(rq, orphans, entry) {
+		rq->tried = tried_remap(rq->tried, newidx);
+		rq->group = query_group(r, &rq->q);
+	}
+	for (i = 0; i < r->nup; i++)
+		TAILQ_FOREACH(c, &r->up[i]->conns, entry)
+			TAILQ_FOREACH(rq, &c->inflight, entry) {
+				rq->tried = tried_remap(rq->tried, newidx);
+				rq->group = query_group(r, &rq->q);
+			}
 }
 
 /*
- * The upstreams and their groups: zone n of the table is group n + 1,
- * in the order the zones first appear (zonetab_add()'s index).
+ * The upstreams' groups: zone n of the table is group n + 1, in the
+ * order the zones first appear (zonetab_add()'s index).  Made anew by
+ * every configuration: a kept upstream may change group, never zone.
  */
 static void
-configure_zones(struct resolver *r)
+configure_groups(struct resolver *r, const int *fresh)
 {
-	struct resolver_conf_pending	*pc = &r->pending;
-	const struct conf_upstream	*cu;
-	char				 zone[4 * DNS_MAXNAME + 1];
-	int				 i, idx, group, ndefault = 0;
+	struct upstream	*up;
+	char		 zone[4 * DNS_MAXNAME + 1];
+	int		 i, idx, ndefault = 0;
 
 	zonetab_free(r->zones);
 	r->zones = NULL;
-	for (i = 0; i < pc->nup; i++) {
-		cu = &pc->up[i];
-		group = GROUP_DEFAULT;
-		if (cu->zonelen > 0) {
-			if (r->zones == NULL && (r->zones =
-			    zonetab_new(CONF_MAX_UPSTREAMS)) == NULL)
-				fatal("%s: zonetab_new", __func__);
-			if ((idx = zonetab_add(r->zones, cu->zone,
-			    cu->zonelen)) == -1) {
-				if (errno == EINVAL)
-					fatalx("protocol violation by the "
-					    "parent: bad zone");
-				fatal("%s: zonetab_add", __func__);
-			}
-			group = idx + 1;
-		} else
+	for (i = 0; i < r->nup; i++) {
+		up = r->up[i];
+		up->group = GROUP_DEFAULT;
+		if (up->conf.zonelen == 0) {
 			ndefault++;
-		upstream_init(r, &r->up[i], i, group, cu);
-		if (cu->plain) {
-			dns_name_str(cu->zone, cu->zonelen, zone,
+			continue;
+		}
+		if (r->zones == NULL && (r->zones =
+		    zonetab_new(CONF_MAX_UPSTREAMS)) == NULL)
+			fatal("%s: zonetab_new", __func__);
+		if ((idx = zonetab_add(r->zones, up->conf.zone,
+		    up->conf.zonelen)) == -1) {
+			if (errno == EINVAL)
+				fatalx("protocol violation by the parent: "
+				    "bad zone");
+			fatal("%s: zonetab_add", __func__);
+		}
+		up->group = idx + 1;
+		if (up->conf.plain && fresh[i]) {
+			dns_name_str(up->conf.zone, up->conf.zonelen, zone,
 			    sizeof(zone));
 			log_warnx("zone %s is forwarded in plain text to %s",
-			    zone, r->up[i].addr);
+			    zone, up->addr);
 		}
 	}
 	if (ndefault == 0)
@@ -1828,27 +2074,103 @@ configure_zones(struct resolver *r)
 }
 
 /*
- * The configuration received is the one served from now on: before the
- * sandbox, everything made of it (TLS configurations, session stores,
- * the CA store) is made here. The parent sends one, at start-up, and no
- * running rule accepts another (a second would have to replace
- * upstreams with queries in flight, and Landlock's ports cannot grow).
+ * The new CA bundle; the trust store for names with pins is made again
+ * only when it changed.
+ */
+static int
+ca_swap(struct resolver *r, struct resolver_conf_pending *pc)
+{
+	int	 same;
+
+	same = r->ca != NULL && pc->calen == r->calen &&
+	    memcmp(pc->ca, r->ca, r->calen) == 0;
+	free(r->ca);
+	r->ca = pc->ca;
+	r->calen = pc->calen;
+	pc->ca = NULL;
+	return same;
+}
+
+/*
+ * The configuration received is the one served from now on, at start-up
+ * and at every reload. An upstream whose configuration is byte for byte
+ * the same (and, when the CA bundle authenticates it, the bundle too) is
+ * kept with its connections, its TLS session store and its figures;
+ * every other is made anew, and one no longer configured is closed, its
+ * queries in flight sent again to the upstreams that stay. Before the
+ * sandbox everything is made here; after it, nothing here opens a file
+ * (the session stores come from the pool made before) and the parent has
+ * refused a port the sandbox would not let us connect to.
  */
 static void
 resolver_configure(void *arg, const struct conf_main *cm)
 {
 	struct resolver			*r = arg;
 	struct resolver_conf_pending	*pc = &r->pending;
+	const struct proc_startup	*ps = child_startup();
+	struct upstream			*old[CONF_MAX_UPSTREAMS];
+	struct upstream			*up[CONF_MAX_UPSTREAMS];
+	struct rquery_list		 orphans;
+	int				 newidx[CONF_MAX_UPSTREAMS];
+	int				 i, j, nold, ca_same, fresh[CONF_MAX_UPSTREAMS];
 
 	if (pc->nup == 0)
 		fatalx("protocol violation by the parent: no upstream");
+	if (!r->serving)
+		session_pool_fill(r);
 	r->conf = *cm;
-	r->ca = pc->ca;
-	r->calen = pc->calen;
-	pc->ca = NULL;
-	configure_zones(r);
+	ca_same = ca_swap(r, pc);
+	nold = r->nup;
+	memcpy(old, r->up, sizeof(old));
+	for (i = 0; i < CONF_MAX_UPSTREAMS; i++)
+		newidx[i] = -1;
+	for (i = 0; i < pc->nup; i++) {
+		up[i] = NULL;
+		for (j = 0; j < nold && up[i] == NULL; j++)
+			if (old[j] != NULL && memcmp(&old[j]->conf, &pc->up[i],
+			    sizeof(pc->up[i])) == 0 && (ca_same ||
+			    !upstream_verifies(&pc->up[i]))) {
+				up[i] = old[j];
+				old[j] = NULL;
+				newidx[j] = i;
+			}
+		fresh[i] = up[i] == NULL;
+		if (fresh[i])
+			up[i] = upstream_new(r, &pc->up[i]);
+		up[i]->idx = i;
+	}
+	TAILQ_INIT(&orphans);
+	for (j = 0; j < nold; j++)
+		if (old[j] != NULL)
+			upstream_free(old[j], &orphans);
+	memcpy(r->up, up, (size_t)pc->nup * sizeof(up[0]));
 	r->nup = pc->nup;
-	configure_upstreams(r);
+	if (r->rr_next >= r->nup)
+		r->rr_next = 0;
+	configure_groups(r, fresh);
+	remap_queries(r, &orphans, newidx);
+	if (!ca_same) {
+		pin_ca_store_free(r->castore);
+		r->castore = NULL;
+		make_ca_store(r);
+	}
+	for (i = 0; i < r->nup; i++)
+		if (fresh[i]) {
+			upstream_setup(r->up[i]);
+			if (r->serving)
+				(void)conn_open(r->up[i]);
+		}
+	if (!r->serving) {
+		/* still ours once we are the run-as user */
+		session_pool_chown(r, ps->uid, ps->gid);
+		return;
+	}
+	for (i = 0, j = 0; i < r->nup; i++)
+		j += !fresh[i];
+	log_info("configuration reloaded: %d upstreams, %d kept with their "
+	    "connections", r->nup, j);
+	dispatch_orphans(&orphans);
+	usable_tell(r);
 }
 
 /* sandboxed now: a warm connection to every upstream */
@@ -1859,12 +2181,11 @@ resolver_start(void *arg)
 	int		 i;
 
 	r->frontend = child_channel(PROC_FRONTEND);
-	for (i = 0; i < r->nup; i++) {
-		evtimer_assign(&r->up[i].probe, r->base, upstream_probe,
-		    &r->up[i]);
-		/* the first client query should not pay a handshake */
-		(void)conn_open(&r->up[i]);
-	}
+	r->serving = 1;
+	/* the first client query should not pay a handshake */
+	for (i = 0; i < r->nup; i++)
+		(void)conn_open(r->up[i]);
+	usable_tell(r);
 	log_debug("forwarding to %d upstreams", r->nup);
 }
 
@@ -1893,11 +2214,14 @@ static const struct channel_rule resolver_rules_conf[] = {
 /* from the parent, once serving */
 static const struct channel_rule resolver_rules_parent[] = {
 	{ { IMSG_NETWORK_CHANGED, 0, 0, 0 }, 0, resolver_network_changed },
+	{ { IMSG_CTL_LOG, sizeof(struct ctl_log), sizeof(struct ctl_log), 0 },
+	    0, resolver_ctl_log },
 };
 
 /* from the frontend */
 static const struct channel_rule resolver_rules_frontend[] = {
 	{ { IMSG_QUERY, DNS_HDRLEN, DNS_MAXMSG, 0 }, 0, resolver_query },
+	{ { IMSG_CTL_SHOW_UPSTREAMS, 0, 0, 0 }, 0, resolver_show_upstreams },
 };
 
 static const struct child_sibling resolver_siblings[] = {

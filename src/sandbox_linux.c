@@ -171,6 +171,9 @@ allow_frontend(scmp_filter_ctx ctx)
 	/* a client that does not read its answers holds no kernel memory */
 	allow_sockopt(ctx, SCMP_SYS(setsockopt), "setsockopt", IPPROTO_TCP,
 	    TCP_NOTSENT_LOWAT);
+	/* the uid of a control socket client, for its permissions */
+	allow_sockopt(ctx, SCMP_SYS(getsockopt), "getsockopt", SOL_SOCKET,
+	    SO_PEERCRED);
 }
 
 /*
@@ -204,6 +207,11 @@ allow_resolver(scmp_filter_ctx ctx)
 	ALLOW(ctx, pread64);
 	ALLOW(ctx, pwrite64);
 	ALLOW(ctx, ftruncate);
+	/*
+	 * An upstream a reload adds gets a store from the pool: libtls
+	 * checks that its owner is getuid(), which reveals nothing.
+	 */
+	ALLOW(ctx, getuid);
 	allow_sockopt(ctx, SCMP_SYS(setsockopt), "setsockopt", IPPROTO_TCP,
 	    TCP_NODELAY);
 	allow_sockopt(ctx, SCMP_SYS(setsockopt), "setsockopt", IPPROTO_TCP,

@@ -738,6 +738,36 @@ t_cache_resize_down(void)
 	cache_free(c);
 }
 
+/* a name, the names below it, never a name that merely ends the same */
+static void
+t_cache_flush(void)
+{
+	static const uint8_t	 host3[] = "\012host000003\007EXAMPLE\003com";
+	static const uint8_t	 example[] = "\007example\003COM";
+	static const uint8_t	 ample[] = "\005ample\003com";
+	static const uint8_t	 root[] = "";
+	struct cache		*c;
+	struct dns_query	 q;
+	struct answer		 a;
+	unsigned int		 i;
+
+	c = cache_new(16, BIG);
+	for (i = 0; i < 10; i++)
+		(void)store_nth(c, i, 100);
+	plain(&q, "other.org");
+	positive_a(&a, "other.org", 300);
+	store(c, &q, a.p.b, a.p.len, 100);
+	CHECK(stats(c).entries == 11);
+	CHECK(cache_flush(c, ample, sizeof(ample)) == 0);
+	CHECK(cache_flush(c, host3, sizeof(host3)) == 1);
+	CHECK(!has_nth(c, 3, 100) && has_nth(c, 4, 100));
+	CHECK(cache_flush(c, example, sizeof(example)) == 9);
+	CHECK(stats(c).entries == 1 && lookup(c, &q, 100, out) != 0);
+	CHECK(cache_flush(c, root, sizeof(root)) == 1);
+	CHECK(stats(c).entries == 0 && stats(c).bytes == 0);
+	cache_free(c);
+}
+
 static void
 t_cache_resize_up(void)
 {
@@ -884,6 +914,7 @@ test_cache(void)
 	RUN(t_cache_lru_bytes);
 	RUN(t_cache_resize_down);
 	RUN(t_cache_resize_up);
+	RUN(t_cache_flush);
 	RUN(t_cache_disabled);
 	RUN(t_cache_bounded);
 	RUN(t_cache_stale);

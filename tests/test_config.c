@@ -1108,6 +1108,29 @@ t_default_upstreams(void)
 }
 
 static void
+t_metrics_listen(void)
+{
+	struct dnstlsd_conf	 conf;
+	char			 err[CONF_ERRLEN];
+
+	CHECK(parse_text("cache size 5\n", &conf, err) == 0 && !conf.metrics);
+	CHECK(parse_text("metrics listen on 127.0.0.1\n", &conf, err) == 0);
+	CHECK(conf.metrics && addr_port(&conf.metrics_listen.ss) == 9153);
+	CHECK(round_trips(&conf));
+	CHECK(parse_text("metrics listen on ::1 port 9100\n", &conf, err) ==
+	    0);
+	CHECK(conf.metrics && addr_port(&conf.metrics_listen.ss) == 9100);
+	CHECK(conf.metrics_listen.ss.ss_family == AF_INET6);
+	CHECK(round_trips(&conf));
+	CHECK(parse_text("metrics listen on ::1\nmetrics listen on ::1\n",
+	    &conf, err) == -1);
+	CHECK(strcmp(err, "t.conf:2: \"metrics listen\" given twice") == 0);
+	CHECK(parse_text("metrics on ::1\n", &conf, err) == -1);
+	CHECK(parse_text("metrics listen at ::1\n", &conf, err) == -1);
+	CHECK(parse_text("metrics listen on nowhere\n", &conf, err) == -1);
+}
+
+static void
 t_addr_helpers(void)
 {
 	struct sockaddr_storage	 ss;
@@ -1230,6 +1253,7 @@ test_config(void)
 	RUN(t_print_format);
 	RUN(t_round_trip_full);
 	RUN(t_default_upstreams);
+	RUN(t_metrics_listen);
 	RUN(t_addr_helpers);
 	RUN(t_file_errors);
 	RUN(t_file_size);
