@@ -31,6 +31,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <event2/buffer.h>
@@ -233,6 +234,7 @@ struct frontend {
 	struct localzones	*local;		/* names answered here */
 	struct zonetab		*fwd;		/* forward zones; NULL: none */
 	struct frontend_conf_pending pending;
+	struct frontend_conf_pending current;	/* its zones: what changes */
 	struct udp_batch	 udp_in;
 	struct udp_out		 udp_out;
 	uint8_t			 cached[DNS_MAXMSG];
@@ -1535,6 +1537,42 @@ frontend_conf_zone(struct channel *ch, struct imsg *imsg, void *arg)
 	pc->zonelen[pc->nzone++] = imsg->datalen;
 }
 
+static int
+zone_listed(const struct frontend_conf_pending *pc, const uint8_t *zone,
+    size_t len)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < pc->nzone; i++) {
+		if (pc->zonelen[i] != len)
+			continue;
+		for (j = 0; j < len; j++)
+			if (tolower(pc->zone[i][j]) != tolower(zone[j]))
+				break;
+		if (j == len)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A zone a reload adds or removes sends its names elsewhere from now on:
+ * what the cache holds of them came from the other servers.
+ */
+static void
+flush_moved_zones(struct frontend *fe, const struct frontend_conf_pending *a,
+    const struct frontend_conf_pending *b)
+{
+	size_t	 i;
+
+	if (fe->cache == NULL)
+		return;
+	for (i = 0; i < a->nzone; i++)
+		if (!zone_listed(b, a->zone[i], a->zonelen[i]))
+			(void)cache_flush(fe->cache, a->zone[i],
+			    a->zonelen[i]);
+}
+
 /*
  * The access list and the forward zones of a configuration, made anew
  * and swapped in whole (a reload sends the sequence again).
@@ -1566,6 +1604,9 @@ configure_policy(struct frontend *fe)
 	zonetab_free(fe->fwd);
 	fe->acl = acl;
 	fe->fwd = fwd;
+	flush_moved_zones(fe, &fe->current, pc);
+	flush_moved_zones(fe, pc, &fe->current);
+	fe->current = *pc;
 	log_debug("%zu allow and deny rules, %zu forward zones", pc->nacl,
 	    pc->nzone);
 }
