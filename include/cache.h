@@ -33,12 +33,17 @@
  * the query is left out (it only says the client understands AD).
  *
  * Memory: each entry is accounted as its answer's length, plus its key
- * (the name's wire length + 5), plus CACHE_ENTRY_OVERHEAD for the entry
- * record and the allocator's header. Entries are evicted least recently
- * used first so that neither max_entries nor max_bytes is ever exceeded.
- * Everything the cache allocates is at most max_bytes plus the bucket
- * array (a pointer per bucket, a power of two no larger than twice
- * max_entries and at most CACHE_BUCKETS_MAX) plus struct cache itself.
+ * (the name's wire length + 5), plus CACHE_ENTRY_OVERHEAD, which covers
+ * its slot and index cell twice over (the arrays grow by doubling) and
+ * the allocator's header. Entries are evicted least recently used first
+ * so that neither max_entries nor max_bytes is ever exceeded. What the
+ * cache really holds is less: a typical 65-byte answer for a 22-byte
+ * name takes 138 bytes of malloc'd memory once the arrays are full
+ * (the 32-byte slot, 10 bytes of index, the answer with 23 bytes of its
+ * layout in one allocation); the key is not kept (the answer's question
+ * is the key). Everything the cache allocates is at most max_bytes plus
+ * struct cache, and while the arrays grow, the old ones until the new
+ * are filled.
  */
 
 #ifndef CACHE_H
@@ -54,7 +59,6 @@
 #define CACHE_STALE_TTL		30	/* TTL of stale answers, RFC 8767 */
 #define CACHE_MAX_ANSWER	16384	/* larger answers are not kept */
 #define CACHE_ENTRY_OVERHEAD	128	/* accounted bytes beyond the data */
-#define CACHE_BUCKETS_MAX	(1U << 20)
 
 struct cache;
 
@@ -87,8 +91,8 @@ void		 cache_resize(struct cache *, uint32_t max_entries,
  * expired less than CACHE_STALE_MAX seconds ago: then it is served with
  * every TTL set to CACHE_STALE_TTL. 0 on a miss, or when out is too
  * small. A hit makes the entry the most recently used. The copy still
- * carries the upstream's ID and question case: rewrite it for the
- * client with dns_answer_client(out, len, a, ...).
+ * carries the upstream's ID, and its question lower-cased: rewrite it
+ * for the client with dns_answer_client(out, len, a, ...).
  */
 size_t		 cache_lookup(struct cache *, const uint8_t *key,
 		    size_t keylen, uint64_t now_sec, int allow_stale,

@@ -20,9 +20,11 @@
  * Answers are built by hand (dnsbuild.h); time is whatever the test says.
  */
 
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cache.h"
 #include "dns.h"
@@ -819,6 +821,59 @@ t_cache_bounded(void)
 	cache_free(c);
 }
 
+
+/*
+ * Random stores and lookups against a model of LRU order: every name
+ * the model holds is found, no other is, through evictions, the index's
+ * runs closing up behind removed entries and the arrays growing.
+ */
+static int
+model_run(uint32_t cap, uint32_t names, uint32_t ops)
+{
+	struct cache	*c;
+	uint32_t	*order, n = 0, i, j, op, at;
+	uint64_t	 rnd = 0x2545f4914f6cdd1dULL;
+	int		 ok = 1;
+
+	if ((order = calloc(cap, sizeof(*order))) == NULL)
+		return 0;
+	c = cache_new(cap, BIG);
+	for (op = 0; op < ops && ok; op++) {
+		rnd ^= rnd << 13;
+		rnd ^= rnd >> 7;
+		rnd ^= rnd << 17;
+		i = (uint32_t)(rnd >> 8) % names;
+		for (at = 0; at < n && order[at] != i; at++)
+			continue;
+		if (rnd % 3 != 0) {
+			ok = has_nth(c, i, 100) == (at < n);
+			if (at == n)
+				continue;
+		} else {
+			(void)store_nth(c, i, 100);
+			/* a new name takes the least recently used's place */
+			if (at == n)
+				at = n < cap ? n++ : cap - 1;
+		}
+		for (j = at; j > 0; j--)
+			order[j] = order[j - 1];
+		order[0] = i;
+	}
+	ok = ok && stats(c).entries == n;
+	for (j = 0; j < n && ok; j++)
+		ok = has_nth(c, order[j], 100);
+	cache_free(c);
+	free(order);
+	return ok;
+}
+
+static void
+t_cache_model(void)
+{
+	CHECK(model_run(50, 200, 20000));
+	CHECK(model_run(2500, 5000, 40000));
+}
+
 /*
  * Serve-stale.
  */
@@ -859,6 +914,115 @@ t_cache_stale(void)
 	cache_free(c);
 }
 
+
+/*
+ * Not a test: what an entry costs and what a lookup takes, printed for
+ * the record (nothing about time is asserted). An entry is a typical
+ * answer: one A record and an OPT, 65 bytes, for a 22-byte name. The
+ * bytes are what malloc handed out for the whole cache (its headers and
+ * rounding, the table and the entries), as mallinfo2() counts them.
+ */
+
+#define BENCH_LOOKUPS	(1U << 20)
+#define BENCH_PICKS	(1U << 16)
+
+struct bench_key {
+	uint8_t		 b[32];
+	size_t		 len;
+};
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static size_t
+malloc_in_use(void)
+{
+	struct mallinfo2	 mi;
+
+	mi = mallinfo2();
+	return mi.uordblks + mi.hblkhd;
+}
+
+static void
+bench_name(char *buf, size_t size, uint32_t i)
+{
+	(void)snprintf(buf, size, "h%07u.example.com", i);
+}
+
+static void
+bench_answer(struct answer *a, const char *name)
+{
+	const uint8_t	 addr[4] = { 192, 0, 2, 1 };
+
+	header(&a->p, 0x1111, DNS_FLAG_QR | DNS_FLAG_RD | DNS_FLAG_RA, 1, 1,
+	    0, 1);
+	question(&a->p, name, TYPE_A, DNS_CLASS_IN);
+	(void)put_rr(&a->p, TYPE_A, 3600, addr, sizeof(addr));
+	opt(&a->p, 1232, 0, NULL, 0);
+}
+
+static void
+bench_size(uint32_t n)
+{
+	struct cache		*c;
+	struct dns_query	 q;
+	struct answer		 a;
+	struct dns_answer	 layout;
+	struct bench_key	*keys;
+	char			 name[64];
+	uint64_t		 t0, t1, fill, spread, rnd = 0x9e3779b97f4a7c15ULL;
+	size_t			 before, after, hits = 0, anslen = 0;
+	uint32_t		 i, k;
+
+	if ((keys = calloc(BENCH_PICKS, sizeof(*keys))) == NULL)
+		return;
+	before = malloc_in_use();
+	c = cache_new(n, (size_t)n * 1024);
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		bench_name(name, sizeof(name), i);
+		plain(&q, name);
+		bench_answer(&a, name);
+		store(c, &q, a.p.b, a.p.len, 100);
+		anslen = a.p.len;
+	}
+	t1 = now_ns();
+	after = malloc_in_use();
+	for (k = 0; k < BENCH_PICKS; k++) {
+		rnd ^= rnd << 13;
+		rnd ^= rnd >> 7;
+		rnd ^= rnd << 17;
+		bench_name(name, sizeof(name), (uint32_t)(rnd % n));
+		plain(&q, name);
+		keys[k].len = dns_query_key(&q, DNS_KEY_UPSTREAM, keys[k].b);
+	}
+	fill = t1 - t0;
+	t0 = now_ns();
+	for (i = 0; i < BENCH_LOOKUPS; i++) {
+		k = (i * 40503U) % BENCH_PICKS;
+		hits += cache_lookup(c, keys[k].b, keys[k].len, 200, 0, out,
+		    sizeof(out), &layout) != 0;
+	}
+	spread = now_ns() - t0;
+	t0 = now_ns();
+	for (i = 0; i < BENCH_LOOKUPS; i++)
+		hits += cache_lookup(c, keys[0].b, keys[0].len, 200, 0, out,
+		    sizeof(out), &layout) != 0;
+	printf("bench: cache, %u entries of a %zu-byte answer: %.0f bytes "
+	    "per entry; ns per lookup %.1f (random names), %.1f (one name); "
+	    "%.0f ns per store (%zu hits)\n", n, anslen,
+	    (double)(after - before) / n, (double)spread / BENCH_LOOKUPS,
+	    (double)(now_ns() - t0) / BENCH_LOOKUPS, (double)fill / n, hits);
+	cache_free(c);
+	free(keys);
+}
+
 void
 test_cache(void)
 {
@@ -886,5 +1050,8 @@ test_cache(void)
 	RUN(t_cache_resize_up);
 	RUN(t_cache_disabled);
 	RUN(t_cache_bounded);
+	RUN(t_cache_model);
 	RUN(t_cache_stale);
+	bench_size(100000);
+	bench_size(1000000);
 }
