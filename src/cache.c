@@ -46,6 +46,7 @@
 /* what keeps apart answers that may differ: DNS_KEY_UPSTREAM but AD */
 #define CACHE_KEY_BITS	(DNS_KEY_DO | DNS_KEY_CD | DNS_KEY_RD)
 #define KEY_TAIL	5	/* type, class, bits after the name */
+#define SLOT_REFRESHING	0x80	/* in bits: a refresh was asked for */
 #define NIL		UINT32_MAX	/* no slot */
 #define GROW_MIN	1024	/* slots of a new cache */
 #define LAYOUT_LEN	23	/* struct dns_answer packed, len and ttl out */
@@ -67,7 +68,7 @@ struct cache_slot {
 	uint32_t	 ttl;		/* as dns_answer_parse() found it */
 	uint16_t	 anslen;
 	uint8_t		 namelen;	/* the key's: its length less KEY_TAIL */
-	uint8_t		 bits;		/* the key's last byte */
+	uint8_t		 bits;		/* the key's last byte, SLOT_REFRESHING */
 };
 
 struct cache_cell {
@@ -103,6 +104,7 @@ _Static_assert(2 * (sizeof(struct cache_slot) +
     (1 + KEY_TAIL) <= CACHE_ENTRY_OVERHEAD, "CACHE_ENTRY_OVERHEAD too small");
 _Static_assert(CACHE_MAX_ANSWER <= UINT16_MAX, "anslen is 16 bits");
 _Static_assert(DNS_MAXNAME <= UINT8_MAX, "namelen is 8 bits");
+_Static_assert((CACHE_KEY_BITS & SLOT_REFRESHING) == 0, "SLOT_REFRESHING");
 _Static_assert(sizeof(struct dns_answer) == 32,
     "struct dns_answer changed: see layout_pack()");
 
@@ -133,6 +135,7 @@ static uint32_t	 slot_age(const struct cache *, const struct cache_slot *,
 		    uint64_t);
 static uint32_t	 rel_time(struct cache *, uint64_t);
 static uint8_t	 ascii_lower(uint8_t);
+static int	 slot_refresh_due(struct cache_slot *, uint32_t);
 
 /*
  * Keys and the index.
@@ -214,7 +217,7 @@ slot_find(const struct cache *c, const struct cache_key *k)
 		s = c->cells[i].slot - 1;
 		e = &c->slots[s];
 		if (e->namelen + KEY_TAIL == k->len &&
-		    e->bits == k->b[k->len - 1] &&
+		    (e->bits & CACHE_KEY_BITS) == k->b[k->len - 1] &&
 		    question_is(e->data + LAYOUT_LEN, e->anslen, k, 0))
 			return s;
 	}
@@ -544,13 +547,41 @@ cache_lookup(struct cache *c, const uint8_t *key, size_t keylen,
     uint64_t now_sec, int allow_stale, uint8_t *out, size_t outlen,
     struct dns_answer *a)
 {
+	return cache_lookup_refresh(c, key, keylen, now_sec, allow_stale, out,
+	    outlen, a, NULL);
+}
+
+/*
+ * Whether a fresh entry is in the last 1/CACHE_REFRESH_SHARE of its
+ * lifetime (never for lifetimes that short, in whole seconds) and no
+ * refresh was asked for yet; if so, it is asked now.
+ */
+static int
+slot_refresh_due(struct cache_slot *e, uint32_t age)
+{
+	uint32_t	 lifetime = slot_lifetime(e);
+
+	if ((e->bits & SLOT_REFRESHING) || age >= lifetime ||
+	    (uint64_t)(lifetime - age) * CACHE_REFRESH_SHARE > lifetime)
+		return 0;
+	e->bits |= SLOT_REFRESHING;
+	return 1;
+}
+
+size_t
+cache_lookup_refresh(struct cache *c, const uint8_t *key, size_t keylen,
+    uint64_t now_sec, int allow_stale, uint8_t *out, size_t outlen,
+    struct dns_answer *a, int *refresh)
+{
 	struct cache_key	 k;
 	struct cache_slot	*e;
 	uint64_t		 expires;
 	size_t			 len;
-	uint32_t		 s;
+	uint32_t		 s, age = 0;
 	int			 stale;
 
+	if (refresh != NULL)
+		*refresh = 0;
 	if (c->slots == NULL)
 		return 0;
 	if (key_make(c, key, keylen, &k) == -1 ||
@@ -574,7 +605,8 @@ cache_lookup(struct cache *c, const uint8_t *key, size_t keylen,
 	if (stale)
 		len = slot_serve(e, 0, CACHE_STALE_TTL, out, outlen);
 	else
-		len = slot_serve(e, slot_age(c, e, now_sec), 0, out, outlen);
+		len = slot_serve(e, age = slot_age(c, e, now_sec), 0, out,
+		    outlen);
 	if (len == 0) {
 		c->stats.misses++;
 		return 0;
@@ -583,6 +615,8 @@ cache_lookup(struct cache *c, const uint8_t *key, size_t keylen,
 		c->stats.stale_hits++;
 	else
 		c->stats.hits++;
+	if (!stale && refresh != NULL)
+		*refresh = slot_refresh_due(e, age);
 	if (c->head != s) {
 		lru_unlink(c, s);
 		lru_push(c, s);
@@ -618,13 +652,17 @@ cache_store(struct cache *c, const uint8_t *key, size_t keylen,
 {
 	struct cache_key	 k;
 	struct cache_slot	*e;
-	uint8_t			*data;
+	struct dns_answer	 lay = *a;
+	uint8_t			*data, buf[CACHE_MAX_ANSWER];
 	size_t			 cost;
 	uint32_t		 s;
 
 	if (c->slots == NULL || len > CACHE_MAX_ANSWER || a->len != len ||
 	    a->ttl == 0 || key_make(c, key, keylen, &k) == -1 ||
 	    !question_is(ans, len, &k, 1))
+		return;
+	/* what is never served is not kept: the upstream's padding */
+	if ((len = dns_answer_compact(ans, len, &lay, buf, sizeof(buf))) == 0)
 		return;
 	cost = entry_cost(k.len, len);
 	if (cost > c->max_bytes)
@@ -640,15 +678,15 @@ cache_store(struct cache *c, const uint8_t *key, size_t keylen,
 		free(data);
 		return;
 	}
-	layout_pack(data, a);
-	memcpy(data + LAYOUT_LEN, ans, len);
+	layout_pack(data, &lay);
+	memcpy(data + LAYOUT_LEN, buf, len);
 	/* lookups compare bytes; dns_answer_client() puts the client's in */
 	memcpy(data + LAYOUT_LEN + DNS_HDRLEN, k.b, k.len - KEY_TAIL);
 	e = &c->slots[s];
 	e->data = data;
 	e->hash = k.hash;
 	e->stored = rel_time(c, now_sec);
-	e->ttl = a->ttl;
+	e->ttl = lay.ttl;
 	e->anslen = (uint16_t)len;
 	e->namelen = (uint8_t)(k.len - KEY_TAIL);
 	e->bits = k.b[k.len - 1];
