@@ -8,6 +8,17 @@
 # hand so that the client's own cost stays small and predictable.
 #
 #   bench.py gen N TAG FILE               dnsperf file of N unique A queries
+#   bench.py zipf-gen NAMES QUERIES S SEED ZONE QFILE
+#                                         a network-like workload: NAMES
+#                                         names under zipf.test with TTLs
+#                                         from 30 s to an hour (log-uniform)
+#                                         as unbound local-data in ZONE, and
+#                                         QUERIES of them drawn with Zipf
+#                                         exponent S into QFILE, one a line
+#   bench.py workload ADDR PORT QPS SECS QFILE
+#                                         paced open-loop UDP queries of
+#                                         QFILE's names in order; JSON with
+#                                         p50/p99/p99.9
 #   bench.py latency ADDR PORT QPS SECS TAG [udp|dot]
 #                                         paced open-loop queries of unique
 #                                         names over UDP (default) or one
@@ -50,6 +61,34 @@ def cmd_gen(n, tag, path):
     with open(path, "w") as f:
         for i in range(n):
             f.write("u%d.%s.%s A\n" % (i, tag, ZONE))
+
+
+# The network-like workload: name i is "z<i>.zipf.test", its popularity
+# rank i (1 the most asked), its TTL drawn once from a log-uniform law.
+ZIPF_ZONE = "zipf.test"
+ZIPF_TTL_MIN, ZIPF_TTL_MAX = 30, 3600
+
+
+def cmd_zipf_gen(names, queries, s, seed, zone, qfile):
+    import bisect
+    import itertools
+    import math
+    names, queries, s = int(names), int(queries), float(s)
+    rnd = random.Random(int(seed))
+    span = math.log(ZIPF_TTL_MAX / ZIPF_TTL_MIN)
+    with open(zone, "w") as f:
+        f.write('local-zone: "%s." static\n' % ZIPF_ZONE)
+        for i in range(1, names + 1):
+            ttl = int(round(ZIPF_TTL_MIN * math.exp(rnd.random() * span)))
+            f.write('local-data: "z%d.%s. %d IN A 198.18.%d.%d"\n'
+                    % (i, ZIPF_ZONE, ttl, (i >> 8) & 0xFF, i & 0xFF))
+    cum = list(itertools.accumulate(1.0 / i ** s
+                                    for i in range(1, names + 1)))
+    top = cum[-1]
+    with open(qfile, "w") as f:
+        for _ in range(queries):
+            i = bisect.bisect_left(cum, rnd.random() * top)
+            f.write("z%d.%s\n" % (min(i, names - 1) + 1, ZIPF_ZONE))
 
 
 # --- wire format -----------------------------------------------------------
@@ -184,8 +223,9 @@ class Target:
     """one daemon under the paced latency client: its channel, the queries
     it owes (id -> (send time, question)) and what it answered"""
 
-    def __init__(self, name, addr, port, transport):
+    def __init__(self, name, addr, port, transport, names=None):
         self.name = name
+        self.names = names
         self.ch = DotChannel(addr, port) if transport == "dot" else \
             UdpChannel(addr, port)
         self.sent = {}
@@ -197,7 +237,10 @@ class Target:
     def send(self, tag):
         i = self.n
         self.n += 1
-        name = "l%d.%s-%s.%s" % (i, tag, self.name, ZONE)
+        if self.names:
+            name = self.names[i % len(self.names)]
+        else:
+            name = "l%d.%s-%s.%s" % (i, tag, self.name, ZONE)
         self.sent[i & 0xFFFF] = (time.perf_counter(),
                                  encode_name(name).lower())
         self.ch.send(make_query(i & 0xFFFF, name))
@@ -229,19 +272,20 @@ class Target:
             "avg_ms": statistics.fmean(lat) if lat else None,
             "p50_ms": percentile(lat, 50), "p90_ms": percentile(lat, 90),
             "p99_ms": percentile(lat, 99),
+            "p999_ms": percentile(lat, 99.9),
             "max_ms": lat[-1] if lat else None,
             "min_ms": lat[0] if lat else None,
             "hist": hist(lat),
         }
 
 
-def run_latency(targets, qps, secs, tag, timeout=2.0):
+def run_latency(targets, qps, secs, tag, timeout=2.0, cap=60000):
     """qps queries/s of unique names to each target, open loop; the
     targets take turns at evenly spaced instants, so that every one of
     them is measured over the same seconds of this host's life and no two
     queries leave together"""
     qps = float(qps)
-    per = min(int(qps * float(secs)), 60000)
+    per = min(int(qps * float(secs)), cap)
     total = per * len(targets)
     step = 1.0 / (qps * len(targets))
     socks = {t.ch.s.fileno(): t for t in targets}
@@ -274,6 +318,16 @@ def run_latency(targets, qps, secs, tag, timeout=2.0):
 def cmd_latency(addr, port, qps, secs, tag, transport="udp"):
     t = Target("x", addr, port, transport)
     print(json.dumps(run_latency([t], qps, secs, tag)["x"]))
+
+
+def cmd_workload(addr, port, qps, secs, qfile):
+    """the names of qfile in order, qps a second for secs (at most an
+    hour's worth of queries)"""
+    with open(qfile) as f:
+        names = [line.strip() for line in f if line.strip()]
+    t = Target("x", addr, port, "udp", names)
+    res = run_latency([t], qps, secs, "zipf", cap=4000000)["x"]
+    print(json.dumps(res))
 
 
 def cmd_latency_all(qps, secs, tag, *specs):
@@ -583,6 +637,16 @@ TABLES = [
         ("hit_cpu_us", "daemon CPU per answer", "µs", "%.1f", LO),
         ("hit_up_ratio", "upstream queries per answer", "", "%.3f", None),
     ]),
+    ("Network-like workload (Zipf-popular names, TTLs 30 s to 1 h, paced "
+     "UDP, each daemon started with an empty cache)", [
+        ("zipf_p50_ms", "p50", "ms", "%.3f", LO),
+        ("zipf_p99_ms", "p99", "ms", "%.3f", LO),
+        ("zipf_p999_ms", "p99.9", "ms", "%.2f", LO),
+        ("zipf_up_pct", "queries reaching the upstream", "%", "%.1f", LO),
+        ("zipf_lost", "lost", "", "%.0f", None),
+        ("zipf_cpu_us", "daemon CPU per answer", "µs", "%.1f", LO),
+        ("zipf_rss_mib", "peak RSS, all processes", "MiB", "%.1f", LO),
+    ]),
     ("First query after start (fresh name, UDP; median of the starts)", [
         ("bind_ms", "start to port bound", "ms", "%.0f", LO),
         ("first_ms", "first answer", "ms", "%.1f", LO),
@@ -606,6 +670,9 @@ SUMMARY = [
     ("lat_p99_ms", "low-rate latency p99 (ms)"),
     ("hit_qps", "cache-hit UDP answers/s"),
     ("first_ms", "first answer after start (ms)"),
+    ("zipf_p99_ms", "network-like workload p99 (ms)"),
+    ("zipf_up_pct", "network-like workload, queries upstream (%)"),
+    ("zipf_rss_mib", "network-like workload peak RSS (MiB)"),
     ("udp_cpu_us", "CPU per answer, UDP miss (µs)"),
     ("tcpp_cpu_us", "CPU per answer, TCP miss (µs)"),
     ("rss_peak_mib", "peak RSS (MiB)"),
@@ -714,6 +781,8 @@ def machine_lines(mach):
              % (mach["dur"], mach.get("rounds", 1), mach["lat_dur"],
                 mach["lat_qps"], mach["firstq_n"]))
     L.append("| dnsperf load | %s |" % mach["dnsperf"])
+    if mach.get("zipf"):
+        L.append("| network-like workload | %s |" % mach["zipf"])
     L += ["", "| software | version |", "|---|---|"]
     for k, v in mach["versions"].items():
         L.append("| %s | %s |" % (k, v))
@@ -849,6 +918,7 @@ def main():
     cmds = {
         "gen": (cmd_gen, 3), "latency": (cmd_latency, 5),
         "latency-all": (cmd_latency_all, None),
+        "zipf-gen": (cmd_zipf_gen, 6), "workload": (cmd_workload, 5),
         "query": (cmd_query, 3), "tcp": (cmd_tcp, 6), "cpu": (cmd_cpu, 1),
         "monitor": (cmd_monitor, 2), "dnsperf": (cmd_dnsperf, 1),
         "report": (cmd_report, 3),

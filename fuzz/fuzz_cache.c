@@ -19,7 +19,9 @@
  * parsed once for the question it carries (as the frontend does) and
  * stored under that question's key with key bits taken from its ID, then
  * looked up fresh, aged and stale. Whatever the cache serves must parse
- * again with the same header and the layout it was stored with, and
+ * again with the same header and the layout it was stored with (less
+ * the OPT options never served, which dns_answer_compact() drops: a
+ * client gets the same answer from the copy as from the original), and
  * nothing in it may live longer than the entry has left; the cache must
  * stay within its bounds, and flushing the question's name empties it.
  *
@@ -41,7 +43,9 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static uint8_t	out[DNS_MAXMSG];
+static uint8_t	out[DNS_MAXMSG], kept[DNS_MAXMSG];
+static uint8_t	want[DNS_MAXMSG], got[DNS_MAXMSG];
+static size_t	keptlen;
 
 static int
 same_layout(const struct dns_answer *a, const struct dns_answer *b)
@@ -65,7 +69,7 @@ check_served(const uint8_t *data, size_t size, size_t len,
 
 	if (len == 0)
 		return;
-	if (len != size || memcmp(out, data, DNS_HDRLEN) != 0 ||
+	if (len != keptlen || memcmp(out, data, DNS_HDRLEN) != 0 ||
 	    !same_layout(stored, served))
 		abort();
 	if (dns_answer_ttl(out, len, &ttl) == -1 || ttl > limit)
@@ -87,9 +91,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cache		*c;
 	struct dns_query	 q;
-	struct dns_answer	 a, served;
+	struct dns_answer	 a, compact, served;
 	uint8_t			 key[DNS_KEY_MAX];
-	size_t			 len, keylen;
+	size_t			 len, keylen, n, m;
 	uint32_t		 ttl, age;
 	uint16_t		 id;
 	int			 valid;
@@ -112,6 +116,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ttl = 0;
 	if (ttl > CACHE_MAX_TTL)
 		ttl = CACHE_MAX_TTL;
+	/* the copy kept serves a client what the original would */
+	keptlen = 0;
+	compact = a;
+	if (valid && (keptlen = dns_answer_compact(data, size, &compact, kept,
+	    sizeof(kept))) == 0)
+		abort();
+	if (valid) {
+		n = dns_answer_client(data, size, &a, &q, DNS_MAXMSG, want,
+		    sizeof(want));
+		m = dns_answer_client(kept, keptlen, &compact, &q, DNS_MAXMSG,
+		    got, sizeof(got));
+		if (n != m || memcmp(want, got, n) != 0)
+			abort();
+	}
 	if ((c = cache_new(FUZZ_ENTRIES, FUZZ_BYTES)) == NULL)
 		abort();
 	if (valid)
@@ -120,17 +138,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	len = cache_lookup(c, key, keylen, FUZZ_NOW, 0, out, sizeof(out),
 	    &served);
-	check_served(data, size, len, &a, &served, ttl);
+	check_served(data, size, len, &compact, &served, ttl);
 	age = id >> 4;
 	len = cache_lookup(c, key, keylen, FUZZ_NOW + age, 0, out,
 	    sizeof(out), &served);
 	if (len != 0 && age >= ttl)
 		abort();
-	check_served(data, size, len, &a, &served, ttl > age ? ttl - age : 0);
+	check_served(data, size, len, &compact, &served,
+	    ttl > age ? ttl - age : 0);
 	age *= 4;
 	len = cache_lookup(c, key, keylen, FUZZ_NOW + age, 1, out,
 	    sizeof(out), &served);
-	check_served(data, size, len, &a, &served, age < ttl ? ttl - age :
+	check_served(data, size, len, &compact, &served, age < ttl ? ttl - age :
 	    CACHE_STALE_TTL);
 
 	/* the other DO bit must never see it; the AD bit does not count */
@@ -144,9 +163,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	keylen = dns_query_key(&q, DNS_KEY_UPSTREAM, key);
 	len = cache_lookup(c, key, keylen, FUZZ_NOW, 0, out, sizeof(out),
 	    &served);
-	check_served(data, size, len, &a, &served, ttl);
+	check_served(data, size, len, &compact, &served, ttl);
 	if (valid && ttl > 0 && size <= CACHE_MAX_ANSWER &&
-	    size + keylen + CACHE_ENTRY_OVERHEAD <= FUZZ_BYTES && len == 0)
+	    keptlen + keylen + CACHE_ENTRY_OVERHEAD <= FUZZ_BYTES && len == 0)
 		abort();
 	if (valid)
 		cache_store(c, key, keylen, data, size, &a, FUZZ_NOW);

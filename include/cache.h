@@ -33,12 +33,18 @@
  * the query is left out (it only says the client understands AD).
  *
  * Memory: each entry is accounted as its answer's length, plus its key
- * (the name's wire length + 5), plus CACHE_ENTRY_OVERHEAD for the entry
- * record and the allocator's header. Entries are evicted least recently
- * used first so that neither max_entries nor max_bytes is ever exceeded.
- * Everything the cache allocates is at most max_bytes plus the bucket
- * array (a pointer per bucket, a power of two no larger than twice
- * max_entries and at most CACHE_BUCKETS_MAX) plus struct cache itself.
+ * (the name's wire length + 5), plus CACHE_ENTRY_OVERHEAD, which covers
+ * its slot and index cell twice over (the arrays grow by doubling) and
+ * the allocator's header. Entries are evicted least recently used first
+ * so that neither max_entries nor max_bytes is ever exceeded. What the
+ * cache really holds is less: a typical 65-byte answer for a 22-byte
+ * name takes 138 bytes of malloc'd memory once the arrays are full
+ * (the 32-byte slot, 10 bytes of index, the answer with 23 bytes of its
+ * layout in one allocation); the key is not kept (the answer's question
+ * is the key), nor the upstream's padding (a DoT upstream pads answers
+ * to 468 bytes, which cost 602 bytes an entry before). Everything the cache allocates is at most max_bytes plus
+ * struct cache, and while the arrays grow, the old ones until the new
+ * are filled.
  */
 
 #ifndef CACHE_H
@@ -54,7 +60,7 @@
 #define CACHE_STALE_TTL		30	/* TTL of stale answers, RFC 8767 */
 #define CACHE_MAX_ANSWER	16384	/* larger answers are not kept */
 #define CACHE_ENTRY_OVERHEAD	128	/* accounted bytes beyond the data */
-#define CACHE_BUCKETS_MAX	(1U << 20)
+#define CACHE_REFRESH_SHARE	10	/* refresh in the last tenth of a life */
 
 struct cache;
 
@@ -87,19 +93,32 @@ void		 cache_resize(struct cache *, uint32_t max_entries,
  * expired less than CACHE_STALE_MAX seconds ago: then it is served with
  * every TTL set to CACHE_STALE_TTL. 0 on a miss, or when out is too
  * small. A hit makes the entry the most recently used. The copy still
- * carries the upstream's ID and question case: rewrite it for the
- * client with dns_answer_client(out, len, a, ...).
+ * carries the upstream's ID, its question lower-cased, and none of the
+ * OPT options no client is sent (dns_answer_compact()): rewrite it for
+ * the client with dns_answer_client(out, len, a, ...).
  */
 size_t		 cache_lookup(struct cache *, const uint8_t *key,
 		    size_t keylen, uint64_t now_sec, int allow_stale,
 		    uint8_t *, size_t, struct dns_answer *a);
 
 /*
- * Keep a copy of an upstream answer under key, replacing what was kept
- * for the same key, when dns_answer_parse() accepted it (for the query
- * the key was made of) into *a, it is no larger than CACHE_MAX_ANSWER
- * and a->ttl is above 0; the entry lives a->ttl seconds, at most
- * CACHE_MAX_TTL. Anything else is ignored.
+ * cache_lookup(), and for prefetching: *refresh is set on a fresh hit in
+ * the last 1/CACHE_REFRESH_SHARE of the entry's lifetime, once per entry
+ * (an entry stored anew may ask again). The caller then asks the
+ * upstream again in the background and stores the answer, so that an
+ * entry in use never expires into a miss. cache_lookup() never asks.
+ */
+size_t		 cache_lookup_refresh(struct cache *, const uint8_t *key,
+		    size_t keylen, uint64_t now_sec, int allow_stale,
+		    uint8_t *, size_t, struct dns_answer *a, int *refresh);
+
+/*
+ * Keep a copy of an upstream answer, compacted by dns_answer_compact(),
+ * under key, replacing what was kept for the same key, when
+ * dns_answer_parse() accepted it (for the query the key was made of)
+ * into *a, it is no larger than CACHE_MAX_ANSWER and a->ttl is above 0;
+ * the entry lives a->ttl seconds, at most CACHE_MAX_TTL. Anything else
+ * is ignored.
  */
 void		 cache_store(struct cache *, const uint8_t *key, size_t keylen,
 		    const uint8_t *, size_t, const struct dns_answer *a,

@@ -104,6 +104,7 @@ struct dnstlsd_conf {
 	uint32_t		 cache_size;
 	uint32_t		 ratelimit;
 	int			 serve_stale;	/* RFC 8767 */
+	int			 prefetch;	/* refresh popular entries */
 	enum conf_policy	 policy;
 	int			 metrics;	/* metrics listen on ... */
 	struct conf_listen	 metrics_listen;

@@ -223,6 +223,17 @@ size_t		 dns_answer_client(const uint8_t *, size_t,
 		    size_t maxlen, uint8_t *, size_t);
 
 /*
+ * The answer dns_answer_parse() described in *a, into out (at least as
+ * long), without the OPT options that dns_answer_client() drops anyway
+ * (padding, keepalive, cookie: a DoT upstream pads its answers to 468
+ * bytes) when the OPT is the last record; *a then describes the copy.
+ * Serves the same client answers in less memory, for the cache. The
+ * copy's length, 0 when *a does not fit the message.
+ */
+size_t		 dns_answer_compact(const uint8_t *, size_t,
+		    struct dns_answer *, uint8_t *, size_t);
+
+/*
  * dns_answer_parse() and dns_answer_client() in one. Rewrite an upstream
  * answer for the client who asked q: the client's ID and question bytes
  * (letter case kept); every record walked and bounds-checked; the OPT

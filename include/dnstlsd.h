@@ -109,6 +109,7 @@ struct conf_main {
 	uint32_t	 ratelimit;
 	int32_t		 serve_stale;
 	int32_t		 policy;	/* enum conf_policy */
+	int32_t		 prefetch;
 };
 
 /*

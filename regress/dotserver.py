@@ -11,7 +11,7 @@
 #   dotserver.py --listen ADDR --port P --cert PEM --key KEY --log FILE
 #                [--mode MODE [ARG]] [--down-file PATH] [--down-how HOW]
 #                [--pad-answers] [--txt-records N] [--max-seconds SECS]
-#                [--slow-prefix PREFIX --slow-ms MS]
+#                [--slow-prefix PREFIX --slow-ms MS] [--ttl SECS]
 #       MODE normal           answer every query at once
 #            silent           finish the TLS handshake, read, never answer
 #            close-after N    answer N queries on a connection, then close it
@@ -29,6 +29,7 @@
 #       --slow-ms MS          answered MS ms after they came, whatever the
 #                             mode; the others as the mode says (a slow
 #                             authoritative server behind a healthy resolver)
+#       --ttl SECS            the TTL of every record (60)
 #       --down-file PATH      while PATH exists the server is down: HOW
 #                             "refuse" (default) closes the listening socket
 #                             (connections are refused), "close" accepts and
@@ -201,18 +202,18 @@ def parse_options(rdata, q):
         raise Malformed("EDNS options end inside an option header")
 
 
-def build_answer(q, pad, txt_records=0):
+def build_answer(q, pad, txt_records=0, ttl=60):
     flags = 0x8000 | (q["flags"] & 0x7900) | 0x0080	# QR, opcode+RD, RA
     answer = b""
     count = 0
     if q["qtype"] == T_A and q["qclass"] == 1:
         ip = socket.inet_aton(address_for(q["wire"]))
-        answer = struct.pack("!HHHIH", 0xc00c, T_A, 1, 60, 4) + ip
+        answer = struct.pack("!HHHIH", 0xc00c, T_A, 1, ttl, 4) + ip
         count = 1
     elif q["qtype"] == T_TXT and q["qclass"] == 1 and txt_records:
         for i in range(txt_records):
             text = (b"%03d-" % i) + b"t" * 251
-            answer += struct.pack("!HHHIHB", 0xc00c, T_TXT, 1, 60, 256,
+            answer += struct.pack("!HHHIHB", 0xc00c, T_TXT, 1, ttl, 256,
                                   255) + text
         count = txt_records
     msg = struct.pack("!HHHHHH", q["id"], flags, 1, count, 0,
@@ -358,7 +359,7 @@ class Conn:
         earlier = sum(1 for p in self.pending if p["seq"] < q["seq"])
         self.pending.remove(q)
         msg = build_answer(q, self.srv.args.pad_answers,
-                           self.srv.args.txt_records)
+                           self.srv.args.txt_records, self.srv.args.ttl)
         self.wbuf += struct.pack("!H", len(msg)) + msg
         self.nanswer += 1
         self.srv.log.write("answer", conn=self.cid, seq=q["seq"], id=q["id"],
@@ -938,6 +939,7 @@ def main():
     p.add_argument("--max-seconds", type=float, default=120.0)
     p.add_argument("--slow-prefix", default=None)
     p.add_argument("--slow-ms", type=int, default=0)
+    p.add_argument("--ttl", type=int, default=60)
     args = p.parse_args(argv)
     if args.slow_prefix is not None and not 0 < args.slow_ms <= 60000:
         sys.exit("dotserver: --slow-prefix needs --slow-ms in (0, 60000]")

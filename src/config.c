@@ -743,7 +743,7 @@ parse_user(struct parser *p)
 	return expect_end(p);
 }
 
-/* cache size N | cache serve-stale */
+/* cache size N | cache serve-stale | cache prefetch yes|no */
 static int
 parse_cache(struct parser *p)
 {
@@ -753,9 +753,21 @@ parse_cache(struct parser *p)
 		p->conf->serve_stale = 1;
 		return expect_end(p);
 	}
+	if (w != NULL && strcmp(w, "prefetch") == 0) {
+		if ((w = need_arg(p, "prefetch")) == NULL)
+			return -1;
+		if (strcmp(w, "yes") == 0)
+			p->conf->prefetch = 1;
+		else if (strcmp(w, "no") == 0)
+			p->conf->prefetch = 0;
+		else
+			return parse_error(p, "expected \"yes\" or \"no\" "
+			    "after \"prefetch\"");
+		return expect_end(p);
+	}
 	if (w == NULL || strcmp(w, "size") != 0)
-		return parse_error(p, "expected \"size\" or \"serve-stale\" "
-		    "after \"cache\"");
+		return parse_error(p, "expected \"size\", \"serve-stale\" or "
+		    "\"prefetch\" after \"cache\"");
 	if ((w = need_arg(p, "size")) == NULL)
 		return -1;
 	if (parse_uint(w, CONF_MAX_CACHE, &p->conf->cache_size) == -1)
@@ -828,6 +840,7 @@ conf_init(struct dnstlsd_conf *conf)
 	memset(conf, 0, sizeof(*conf));
 	conf->cache_size = DEFAULT_CACHE_SIZE;
 	conf->ratelimit = DEFAULT_RATELIMIT;
+	conf->prefetch = 1;
 }
 
 int

@@ -1170,6 +1170,38 @@ dns_answer_client(const uint8_t *ans, size_t anslen,
 }
 
 /*
+ * Only the OPT's options that may cross the proxy are kept: the rest are
+ * never served (put_client_opt() drops them). Nothing moves but what
+ * follows the OPT's RDATA, so the OPT must be the last record.
+ */
+size_t
+dns_answer_compact(const uint8_t *ans, size_t len, struct dns_answer *a,
+    uint8_t *out, size_t outlen)
+{
+	struct wbuf	 b;
+	size_t		 rdlen;
+
+	if (!layout_fits(a, len) || len > outlen)
+		return 0;
+	if (!a->has_opt || a->opt_end != len) {
+		memcpy(out, ans, len);
+		return len;
+	}
+	wbuf_init(&b, out, outlen);
+	wbuf_bytes(&b, ans, a->opt_rdata);
+	if (opt_options(ans + a->opt_rdata, a->opt_rdlen, &b) == -1 || b.err)
+		return 0;
+	rdlen = b.len - a->opt_rdata;
+	/* no larger than it was */
+	out[a->opt_rdata - 2] = (uint8_t)(rdlen >> 8);
+	out[a->opt_rdata - 1] = (uint8_t)rdlen;
+	a->opt_rdlen = (uint16_t)rdlen;
+	a->opt_end = (uint16_t)b.len;
+	a->len = (uint16_t)b.len;
+	return b.len;
+}
+
+/*
  * Answer TTLs, for the cache.
  */
 

@@ -104,6 +104,7 @@ struct upquery {
 	uint32_t		 bucket;	/* in the coalescing table */
 	struct upquery		*chain;
 	TAILQ_HEAD(, fquery)	 waiters;
+	struct dns_query	*refresh;	/* a prefetch's: nobody waits */
 	uint16_t		 keylen;
 	uint8_t			 key[DNS_KEY_MAX];
 };
@@ -247,6 +248,11 @@ static void	 fquery_timeout(evutil_socket_t, short, void *);
 static void	 tcp_client_free(struct tcp_client *);
 static void	 tcp_client_resume(struct tcp_client *);
 static int	 tcp_send(struct tcp_client *, const uint8_t *, size_t);
+static struct upquery *upquery_ask(struct frontend *,
+		    const struct dns_query *, const uint8_t *, size_t, uint32_t,
+		    uint8_t *);
+static void	 prefetch(struct frontend *, const struct dns_query *,
+		    const uint8_t *, size_t, uint8_t *);
 
 /*
  * --- questions in flight: ids are slot numbers plus a sequence number,
@@ -323,6 +329,7 @@ upquery_free(struct frontend *fe, struct upquery *u)
 	*link = u->chain;
 	fe->slot[slot] = NULL;
 	fe->free_slot[fe->nfree++] = slot;
+	free(u->refresh);
 	free(u);
 }
 
@@ -426,23 +433,63 @@ fquery_ask(struct frontend *fe, struct fquery *fq, const uint8_t *key,
     size_t keylen, uint8_t *buf)
 {
 	struct upquery	*u;
-	size_t		 qlen;
 	uint32_t	 bucket;
 
 	bucket = coalesce_bucket(fe, key, keylen);
-	if ((u = upquery_find(fe, key, keylen, bucket)) == NULL) {
-		if ((u = upquery_new(fe, key, keylen, bucket)) == NULL)
-			return -1;
-		qlen = dns_build_query(&fq->q, 0, 0, buf, DNS_MAXMSG);
-		if (qlen == 0 || channel_compose(fe->resolver, IMSG_QUERY,
-		    u->id, -1, buf, qlen) == -1) {
-			upquery_free(fe, u);
-			return -1;
-		}
-	}
+	if ((u = upquery_find(fe, key, keylen, bucket)) == NULL &&
+	    (u = upquery_ask(fe, &fq->q, key, keylen, bucket, buf)) == NULL)
+		return -1;
 	fq->up = u;
 	TAILQ_INSERT_TAIL(&u->waiters, fq, up_entry);
 	return 0;
+}
+
+/* A new question for the resolver; NULL when it cannot be told. */
+static struct upquery *
+upquery_ask(struct frontend *fe, const struct dns_query *q,
+    const uint8_t *key, size_t keylen, uint32_t bucket, uint8_t *buf)
+{
+	struct upquery	*u;
+	size_t		 qlen;
+
+	if ((u = upquery_new(fe, key, keylen, bucket)) == NULL)
+		return NULL;
+	qlen = dns_build_query(q, 0, 0, buf, DNS_MAXMSG);
+	if (qlen == 0 || channel_compose(fe->resolver, IMSG_QUERY, u->id, -1,
+	    buf, qlen) == -1) {
+		upquery_free(fe, u);
+		return NULL;
+	}
+	return u;
+}
+
+/*
+ * "cache prefetch": ask again, with nobody waiting, for an entry asked
+ * for in the last tenth of its lifetime; the answer replaces it (see
+ * upquery_done()), so a name in use never expires into a miss. Not when
+ * the question is in flight already, nor with half the table taken:
+ * clients come first. buf is scratch for the query.
+ */
+static void
+prefetch(struct frontend *fe, const struct dns_query *q, const uint8_t *key,
+    size_t keylen, uint8_t *buf)
+{
+	struct dns_query	*copy;
+	struct upquery		*u;
+	uint32_t		 bucket;
+
+	if (fe->nfree < MAX_INFLIGHT / 2)
+		return;
+	bucket = coalesce_bucket(fe, key, keylen);
+	if (upquery_find(fe, key, keylen, bucket) != NULL ||
+	    (copy = malloc(sizeof(*copy))) == NULL)
+		return;
+	*copy = *q;
+	if ((u = upquery_ask(fe, q, key, keylen, bucket, buf)) == NULL) {
+		free(copy);
+		return;
+	}
+	u->refresh = copy;
 }
 
 /* --- sending answers --- */
@@ -473,15 +520,21 @@ cache_answer(struct frontend *fe, const struct dns_query *q,
 {
 	struct dns_answer	 a;
 	size_t			 n;
+	int			 refresh = 0;
 
 	if (fe->cache == NULL)
 		return 0;
-	n = cache_lookup(fe->cache, key, keylen, monotonic_coarse_ms() / 1000,
-	    stale, fe->cached, sizeof(fe->cached), &a);
+	n = cache_lookup_refresh(fe->cache, key, keylen,
+	    monotonic_coarse_ms() / 1000, stale, fe->cached, sizeof(fe->cached),
+	    &a, fe->conf.prefetch && !stale ? &refresh : NULL);
 	if (n == 0)
 		return 0;
-	return dns_answer_client(fe->cached, n, &a, q,
+	n = dns_answer_client(fe->cached, n, &a, q,
 	    answer_limit(q, transport), out, DNS_MAXMSG);
+	/* fe->cached is free again: the query is built there */
+	if (n > 0 && fe->conf.prefetch && refresh)
+		prefetch(fe, q, key, keylen, fe->cached);
+	return n;
 }
 
 /* every answer sent: its rcode, and how long since its query came */
@@ -656,9 +709,13 @@ upquery_done(struct frontend *fe, struct upquery *u, const uint8_t *ans,
 	struct fquery_list	 waiters;
 	struct fquery		*fq;
 	struct dns_answer	 a, *valid = NULL;
+	const struct dns_query	*q;
 
+	/* a prefetch's question when no client joined it */
 	fq = TAILQ_FIRST(&u->waiters);
-	if (ans != NULL && dns_answer_parse(ans, anslen, &fq->q, &a) == 0) {
+	q = fq != NULL ? &fq->q : u->refresh;
+	if (ans != NULL && q != NULL &&
+	    dns_answer_parse(ans, anslen, q, &a) == 0) {
 		valid = &a;
 		if (fe->cache != NULL)
 			cache_store(fe->cache, u->key, u->keylen, ans, anslen,

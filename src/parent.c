@@ -486,6 +486,7 @@ send_conf_main(struct parent *p, struct proc *pr)
 	cm.cache_size = p->conf->cache_size;
 	cm.ratelimit = p->conf->ratelimit;
 	cm.serve_stale = p->conf->serve_stale;
+	cm.prefetch = p->conf->prefetch;
 	cm.policy = (int32_t)p->conf->policy;
 	proc_compose(pr, IMSG_CONF_MAIN, -1, &cm, sizeof(cm));
 }

@@ -121,6 +121,8 @@ conf_print(FILE *fp, const struct dnstlsd_conf *conf)
 	fprintf(fp, "cache size %u\n", conf->cache_size);
 	if (conf->serve_stale)
 		fprintf(fp, "cache serve-stale\n");
+	if (!conf->prefetch)
+		fprintf(fp, "cache prefetch no\n");
 	fprintf(fp, "ratelimit %u\n", conf->ratelimit);
 	if (conf->metrics) {
 		fputs("metrics ", fp);

@@ -20,9 +20,11 @@
  * Answers are built by hand (dnsbuild.h); time is whatever the test says.
  */
 
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cache.h"
 #include "dns.h"
@@ -599,6 +601,56 @@ t_cache_key_case(void)
  * Replacement, eviction, bounds.
  */
 
+/*
+ * A DoT upstream pads its answers (RFC 8467: to 468 bytes); the padding
+ * is never served, so it is not kept either, and what the cache serves
+ * a client is the same as what the upstream's answer would have been.
+ */
+static void
+t_cache_padding(void)
+{
+	struct cache		*c;
+	struct dns_query	 q, plain_q;
+	struct dns_answer	 lay, got;
+	struct pkt		 p;
+	uint8_t			 rdata[4 + 6 + 4 + 400], key[DNS_KEY_MAX];
+	uint8_t			 want[DNS_MAXMSG], served[DNS_MAXMSG];
+	size_t			 keylen, len, n, m;
+	const uint8_t		 addr[4] = { 192, 0, 2, 7 };
+
+	/* an extended error (kept), then padding (dropped) */
+	memset(rdata, 0, sizeof(rdata));
+	memcpy(rdata, "\0\x0f\0\x06\0\x03", 6);
+	memcpy(rdata + 10, "\0\x0c\x01\x90", 4);
+	header(&p, 0x1111, DNS_FLAG_QR | DNS_FLAG_RD | DNS_FLAG_RA, 1, 1, 0,
+	    1);
+	question(&p, "Pad.Example.com", TYPE_A, DNS_CLASS_IN);
+	(void)put_rr(&p, TYPE_A, 300, addr, sizeof(addr));
+	opt(&p, 1232, 0, rdata, sizeof(rdata));
+	c = cache_new(100, BIG);
+	plain(&q, "pad.example.COM");
+	keylen = dns_query_key(&q, DNS_KEY_UPSTREAM, key);
+	CHECK(dns_answer_parse(p.b, p.len, &q, &lay) == 0);
+	cache_store(c, key, keylen, p.b, p.len, &lay, 100);
+	len = cache_lookup(c, key, keylen, 100, 0, out, sizeof(out), &got);
+	CHECK(len == p.len - 404 && got.len == len);
+	CHECK(stats(c).bytes == len + keylen + CACHE_ENTRY_OVERHEAD);
+	/* the same answer for clients with EDNS and without */
+	plain_q = q;
+	plain_q.edns = 0;
+	n = dns_answer_client(p.b, p.len, &lay, &q, DNS_MAXMSG, want,
+	    sizeof(want));
+	m = dns_answer_client(out, len, &got, &q, DNS_MAXMSG, served,
+	    sizeof(served));
+	CHECK(n > 0 && n == m && memcmp(want, served, n) == 0);
+	n = dns_answer_client(p.b, p.len, &lay, &plain_q, DNS_MAXMSG, want,
+	    sizeof(want));
+	m = dns_answer_client(out, len, &got, &plain_q, DNS_MAXMSG, served,
+	    sizeof(served));
+	CHECK(n > 0 && n == m && memcmp(want, served, n) == 0);
+	cache_free(c);
+}
+
 static void
 t_cache_replace(void)
 {
@@ -849,6 +901,113 @@ t_cache_bounded(void)
 	cache_free(c);
 }
 
+
+/*
+ * Random stores and lookups against a model of LRU order: every name
+ * the model holds is found, no other is, through evictions, the index's
+ * runs closing up behind removed entries and the arrays growing.
+ */
+static int
+model_run(uint32_t cap, uint32_t names, uint32_t ops)
+{
+	struct cache	*c;
+	uint32_t	*order, n = 0, i, j, op, at;
+	uint64_t	 rnd = 0x2545f4914f6cdd1dULL;
+	int		 ok = 1;
+
+	if ((order = calloc(cap, sizeof(*order))) == NULL)
+		return 0;
+	c = cache_new(cap, BIG);
+	for (op = 0; op < ops && ok; op++) {
+		rnd ^= rnd << 13;
+		rnd ^= rnd >> 7;
+		rnd ^= rnd << 17;
+		i = (uint32_t)(rnd >> 8) % names;
+		for (at = 0; at < n && order[at] != i; at++)
+			continue;
+		if (rnd % 3 != 0) {
+			ok = has_nth(c, i, 100) == (at < n);
+			if (at == n)
+				continue;
+		} else {
+			(void)store_nth(c, i, 100);
+			/* a new name takes the least recently used's place */
+			if (at == n)
+				at = n < cap ? n++ : cap - 1;
+		}
+		for (j = at; j > 0; j--)
+			order[j] = order[j - 1];
+		order[0] = i;
+	}
+	ok = ok && stats(c).entries == n;
+	for (j = 0; j < n && ok; j++)
+		ok = has_nth(c, order[j], 100);
+	cache_free(c);
+	free(order);
+	return ok;
+}
+
+static void
+t_cache_model(void)
+{
+	CHECK(model_run(50, 200, 20000));
+	CHECK(model_run(2500, 5000, 40000));
+}
+
+/*
+ * Prefetch: a hit in the last tenth of an entry's lifetime asks for a
+ * refresh, once; a new answer stored may ask again.
+ */
+static int
+refresh_due(struct cache *c, const struct dns_query *q, uint64_t now,
+    int stale)
+{
+	struct dns_answer	 a;
+	uint8_t			 key[DNS_KEY_MAX];
+	size_t			 keylen;
+	int			 refresh = -1;
+
+	keylen = dns_query_key(q, DNS_KEY_UPSTREAM, key);
+	if (cache_lookup_refresh(c, key, keylen, now, stale, out, sizeof(out),
+	    &a, &refresh) == 0)
+		return refresh == 0 ? -1 : -2;
+	return refresh;
+}
+
+static void
+t_cache_refresh(void)
+{
+	struct cache		*c;
+	struct dns_query	 q, q5;
+	struct answer		 a, a5;
+
+	c = cache_new(100, BIG);
+	plain(&q, "www.example.com");
+	positive_a(&a, "www.example.com", 300);
+	store(c, &q, a.p.b, a.p.len, 100);
+	CHECK(refresh_due(c, &q, 100, 0) == 0);
+	CHECK(refresh_due(c, &q, 369, 0) == 0);
+	/* cache_lookup() alone never asks, nor uses up the asking */
+	CHECK(lookup(c, &q, 370, out) == a.p.len);
+	CHECK(refresh_due(c, &q, 370, 0) == 1);
+	CHECK(refresh_due(c, &q, 371, 0) == 0);
+	CHECK(refresh_due(c, &q, 399, 0) == 0);
+	/* stale answers do not ask; a miss says no */
+	CHECK(refresh_due(c, &q, 400, 1) == 0);
+	CHECK(refresh_due(c, &q, 400, 0) == -1);
+	/* the refreshed entry asks again near its own end */
+	store(c, &q, a.p.b, a.p.len, 380);
+	CHECK(refresh_due(c, &q, 380, 0) == 0);
+	CHECK(refresh_due(c, &q, 650, 0) == 1);
+	CHECK(refresh_due(c, &q, 651, 0) == 0);
+	/* lives too short for a tenth of them to be a whole second */
+	plain(&q5, "short.example.com");
+	positive_a(&a5, "short.example.com", 5);
+	store(c, &q5, a5.p.b, a5.p.len, 100);
+	CHECK(refresh_due(c, &q5, 104, 0) == 0);
+	cache_free(c);
+}
+
 /*
  * Serve-stale.
  */
@@ -889,6 +1048,122 @@ t_cache_stale(void)
 	cache_free(c);
 }
 
+
+/*
+ * Not a test: what an entry costs and what a lookup takes, printed for
+ * the record (nothing about time is asserted). An entry is a typical
+ * answer: one A record and an OPT, 65 bytes, for a 22-byte name. The
+ * bytes are what malloc handed out for the whole cache (its headers and
+ * rounding, the table and the entries), as mallinfo2() counts them.
+ */
+
+#define BENCH_LOOKUPS	(1U << 20)
+#define BENCH_PICKS	(1U << 16)
+
+struct bench_key {
+	uint8_t		 b[32];
+	size_t		 len;
+};
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static size_t
+malloc_in_use(void)
+{
+	struct mallinfo2	 mi;
+
+	mi = mallinfo2();
+	return mi.uordblks + mi.hblkhd;
+}
+
+static void
+bench_name(char *buf, size_t size, uint32_t i)
+{
+	(void)snprintf(buf, size, "h%07u.example.com", i);
+}
+
+/* padded: as a DoT upstream sends it, padded to 468 bytes (RFC 8467) */
+static void
+bench_answer(struct answer *a, const char *name, int padded)
+{
+	const uint8_t	 addr[4] = { 192, 0, 2, 1 };
+	uint8_t		 pad[4 + 468] = { 0, DNS_OPT_PADDING };
+	size_t		 padlen;
+
+	header(&a->p, 0x1111, DNS_FLAG_QR | DNS_FLAG_RD | DNS_FLAG_RA, 1, 1,
+	    0, 1);
+	question(&a->p, name, TYPE_A, DNS_CLASS_IN);
+	(void)put_rr(&a->p, TYPE_A, 3600, addr, sizeof(addr));
+	padlen = 468 - (a->p.len + 11 + 4);
+	pad[2] = (uint8_t)(padlen >> 8);
+	pad[3] = (uint8_t)padlen;
+	opt(&a->p, 1232, 0, pad, padded ? 4 + padlen : 0);
+}
+
+static void
+bench_size(uint32_t n, int padded)
+{
+	struct cache		*c;
+	struct dns_query	 q;
+	struct answer		 a;
+	struct dns_answer	 layout;
+	struct bench_key	*keys;
+	char			 name[64];
+	uint64_t		 t0, t1, fill, spread, rnd = 0x9e3779b97f4a7c15ULL;
+	size_t			 before, after, hits = 0, anslen = 0;
+	uint32_t		 i, k;
+
+	if ((keys = calloc(BENCH_PICKS, sizeof(*keys))) == NULL)
+		return;
+	before = malloc_in_use();
+	c = cache_new(n, (size_t)n * 1024);
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		bench_name(name, sizeof(name), i);
+		plain(&q, name);
+		bench_answer(&a, name, padded);
+		store(c, &q, a.p.b, a.p.len, 100);
+		anslen = a.p.len;
+	}
+	t1 = now_ns();
+	after = malloc_in_use();
+	for (k = 0; k < BENCH_PICKS; k++) {
+		rnd ^= rnd << 13;
+		rnd ^= rnd >> 7;
+		rnd ^= rnd << 17;
+		bench_name(name, sizeof(name), (uint32_t)(rnd % n));
+		plain(&q, name);
+		keys[k].len = dns_query_key(&q, DNS_KEY_UPSTREAM, keys[k].b);
+	}
+	fill = t1 - t0;
+	t0 = now_ns();
+	for (i = 0; i < BENCH_LOOKUPS; i++) {
+		k = (i * 40503U) % BENCH_PICKS;
+		hits += cache_lookup(c, keys[k].b, keys[k].len, 200, 0, out,
+		    sizeof(out), &layout) != 0;
+	}
+	spread = now_ns() - t0;
+	t0 = now_ns();
+	for (i = 0; i < BENCH_LOOKUPS; i++)
+		hits += cache_lookup(c, keys[0].b, keys[0].len, 200, 0, out,
+		    sizeof(out), &layout) != 0;
+	printf("bench: cache, %u entries of a %zu-byte answer%s: %.0f bytes "
+	    "per entry; ns per lookup %.1f (random names), %.1f (one name); "
+	    "%.0f ns per store (%zu hits)\n", n, anslen,
+	    padded ? " (padded)" : "",
+	    (double)(after - before) / n, (double)spread / BENCH_LOOKUPS,
+	    (double)(now_ns() - t0) / BENCH_LOOKUPS, (double)fill / n, hits);
+	cache_free(c);
+	free(keys);
+}
+
 void
 test_cache(void)
 {
@@ -910,6 +1185,7 @@ test_cache(void)
 	RUN(t_cache_key_ad);
 	RUN(t_cache_key_case);
 	RUN(t_cache_replace);
+	RUN(t_cache_padding);
 	RUN(t_cache_lru_entries);
 	RUN(t_cache_lru_bytes);
 	RUN(t_cache_resize_down);
@@ -917,5 +1193,10 @@ test_cache(void)
 	RUN(t_cache_flush);
 	RUN(t_cache_disabled);
 	RUN(t_cache_bounded);
+	RUN(t_cache_model);
 	RUN(t_cache_stale);
+	RUN(t_cache_refresh);
+	bench_size(100000, 0);
+	bench_size(1000000, 0);
+	bench_size(100000, 1);
 }

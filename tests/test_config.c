@@ -544,8 +544,14 @@ t_missing_and_extra(void)
 	    "t.conf:1: \"port\" given twice"));
 	CHECK(fails_with("upstream 1.1.1.1 tls\n", "t.conf:1: unexpected "
 	    "\"tls\""));
-	CHECK(fails_with("cache 5\n", "t.conf:1: expected \"size\" or "
-	    "\"serve-stale\" after \"cache\""));
+	CHECK(fails_with("cache 5\n", "t.conf:1: expected \"size\", "
+	    "\"serve-stale\" or \"prefetch\" after \"cache\""));
+	CHECK(fails_with("cache prefetch\n", "t.conf:1: missing argument "
+	    "after \"prefetch\""));
+	CHECK(fails_with("cache prefetch maybe\n", "t.conf:1: expected "
+	    "\"yes\" or \"no\" after \"prefetch\""));
+	CHECK(fails_with("cache prefetch no 1\n", "t.conf:1: unexpected "
+	    "\"1\""));
 	CHECK(fails_with("cache size 5 6\n", "t.conf:1: unexpected \"6\""));
 	CHECK(fails_with("user a b\n", "t.conf:1: unexpected \"b\""));
 	CHECK(fails_with("ca /a /b\n", "t.conf:1: unexpected \"/b\""));
