@@ -110,9 +110,14 @@ check_program() {
 	fi
 }
 
-# landlock_line ROLE PID LOG: the last sandbox line that child logged
+# landlock_line ROLE PID LOG: the last sandbox line that child logged,
+# under the PID it sees itself as (the last of NSpid: in a container, its
+# PID in the container's PID namespace)
 landlock_line() {
-	grep -a -- "^$1: sandbox: pid $2: landlock" "$3" 2>/dev/null | tail -n 1
+	local nspid
+	nspid=$(field "$2" NSpid | awk '{ print $NF }')
+	grep -a -- "^$1: sandbox: pid ${nspid:-$2}: landlock" "$3" 2>/dev/null |
+	    tail -n 1
 }
 
 check_landlock() {

@@ -23,6 +23,9 @@ T=
 NS=
 DPID=
 RT_PIDS=()
+# commands rt_cleanup runs first, before stopping RT_PIDS (lib_image.sh
+# removes its containers there)
+RT_HOOKS=()
 
 # Listen flags every scenario uses: port 53 on both loopback families.
 LISTEN=(-a 127.0.0.1 -a ::1)
@@ -80,6 +83,9 @@ stop_pid() {
 rt_cleanup() {
 	local i pid
 	trap - EXIT INT TERM
+	for ((i = ${#RT_HOOKS[@]} - 1; i >= 0; i--)); do
+		eval "${RT_HOOKS[$i]}"
+	done
 	for ((i = ${#RT_PIDS[@]} - 1; i >= 0; i--)); do
 		stop_pid "${RT_PIDS[$i]}"
 	done

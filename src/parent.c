@@ -201,6 +201,50 @@ make_chroot_dir(const char *dir)
 		    "and writable by root only", dir);
 }
 
+/*
+ * A listening port that another program holds.  On Ubuntu and many
+ * Debian hosts that is systemd-resolved's stub listener on 127.0.0.53
+ * port 53, which a bind of 0.0.0.0 (the default) collides with: name it
+ * and say how to get out of it, rather than leave the user with errno.
+ */
+static __attribute__((__noreturn__)) void
+bind_failed(const struct conf_listen *l, const char *addr, int type)
+{
+	int				 saved = errno, resolved = 0;
+	const struct sockaddr_in	*sin = (const void *)&l->ss;
+	const struct sockaddr_in6	*sin6 = (const void *)&l->ss;
+	const char			*proto;
+	uint16_t			 port;
+	uint32_t			 a;
+
+	proto = type == SOCK_STREAM ? "tcp" : "udp";
+	port = conf_addr_port(&l->ss);
+	if (saved != EADDRINUSE || port != DEFAULT_PORT) {
+		errno = saved;
+		fatal("cannot bind %s port %u (%s)", addr, port, proto);
+	}
+	if (l->ss.ss_family == AF_INET) {
+		a = ntohl(sin->sin_addr.s_addr);
+		/* the stub (127.0.0.53) and the proxy stub (127.0.0.54) */
+		resolved = a == INADDR_ANY || a == 0x7f000035 || a == 0x7f000036;
+	} else
+		resolved = IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr);
+	log_warnx("cannot bind %s port %u (%s): %s", addr, port, proto,
+	    strerror(saved));
+	if (!resolved)
+		fatalx("another program holds %s port %u (\"ss -lnp 'sport = "
+		    ":%u'\" names it): stop it, or listen on another address",
+		    addr, port, port);
+	log_warnx("another DNS server holds port %u, most likely "
+	    "systemd-resolved's stub listener on 127.0.0.53 (\"ss -lnp "
+	    "'sport = :%u'\" names it); two ways out:", port, port);
+	log_warnx("either listen on 127.0.0.1 and ::1 only (-a 127.0.0.1 -a "
+	    "::1) and make systemd-resolved forward to dnstlsd: DNS=127.0.0.1 "
+	    "and Domains=~. in /etc/systemd/resolved.conf;");
+	fatalx("or turn its stub listener off: DNSStubListener=no in "
+	    "/etc/systemd/resolved.conf; then restart systemd-resolved");
+}
+
 static int
 bind_socket(const struct conf_listen *l, int type)
 {
@@ -229,8 +273,7 @@ bind_socket(const struct conf_listen *l, int type)
 		    sizeof(rcvbuf));
 	conf_addr_str(&l->ss, addr, sizeof(addr));
 	if (bind(fd, (const struct sockaddr *)&l->ss, l->sslen) == -1)
-		fatal("cannot bind %s port %u (%s)", addr,
-		    conf_addr_port(&l->ss), type == SOCK_STREAM ? "tcp" : "udp");
+		bind_failed(l, addr, type);
 	if (type == SOCK_STREAM && listen(fd, LISTEN_BACKLOG) == -1)
 		fatal("%s: listen", __func__);
 	log_info("listening on %s port %u %s", addr, conf_addr_port(&l->ss),

@@ -153,8 +153,13 @@ child_get_startup(struct child_startup *cs, struct imsg *imsg)
 				continue;
 			fatal("%s: read from the parent", __func__);
 		}
+		/*
+		 * The parent died before it had told us everything: it has
+		 * said why (a port in use, most often), and a line from us
+		 * would only bury that.  Leave without a word.
+		 */
 		if (n == 0)
-			fatalx("%s: the parent closed the channel", __func__);
+			_exit(1);
 	}
 }
 
