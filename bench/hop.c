@@ -19,11 +19,11 @@
  *
  * Two processes over an AF_UNIX stream socketpair, made as the parent
  * makes the daemon's: this one plays the frontend, its child the
- * resolver. Each has its own libevent loop and its own imsgbuf, and both
- * use the daemon's own code: imsg.c for the framing, proc.c's
- * channel_read/channel_get/channel_flush for the reads (checked against
- * the receiver's rules), and the writes, with a write event armed only
- * when the socket is full. The frontend composes IMSG_QUERY with a DNS
+ * resolver. Each has its own libevent loop and its own channel, the
+ * daemon's own code: imsg.c for the framing, channel.c for the reads
+ * (checked against the receiver's rules and dispatched to a handler)
+ * and the writes (one per pass of the loop, a write event waiting only
+ * when the socket is full). The frontend composes IMSG_QUERY with a DNS
  * query and its slot id as peerid; the resolver answers each at once
  * with an IMSG_ANSWER of a realistic size, so what is measured is the
  * hop and nothing behind it.
@@ -31,9 +31,9 @@
  * 1. Latency: round trips paced open loop at a low rate, each timed with
  *    CLOCK_MONOTONIC from just before its compose to the answer's get.
  * 2. Saturation: a window of queries kept in flight; each answer read
- *    is replaced by a new query composed in the same wakeup and all of
- *    them flushed together at its end, as a busy frontend does. Round
- *    trips/s, and CPU per round trip of both processes together.
+ *    is replaced by a new query composed in the same wakeup, and all of
+ *    them leave together at the end of the pass, as in a busy frontend.
+ *    Round trips/s, and CPU per round trip of both processes together.
  *
  * Prints one JSON object on stdout. Every phase is bounded in time, and
  * an alarm bounds the whole run.
@@ -54,23 +54,26 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "channel.h"
 #include "dns.h"
 #include "dnstlsd.h"
 #include "log.h"
 
-#define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 #define NSEC		1000000000ULL
 #define MAX_ROUNDTRIPS	2000000	/* latency phase: timestamps kept */
 #define DRAIN_NS	(2 * NSEC)	/* answers still due after a phase */
 
+static void	 resolver_query(struct channel *, struct imsg *, void *);
+static void	 frontend_answer(struct channel *, struct imsg *, void *);
+
 /* the channel's messages, as the daemon's frontend and resolver check them */
-static const struct imsg_rule query_rules[] = {
-	{ IMSG_QUERY, DNS_HDRLEN, DNS_MAXMSG, 0 },
+static const struct channel_rule resolver_rules_frontend[] = {
+	{ { IMSG_QUERY, DNS_HDRLEN, DNS_MAXMSG, 0 }, 0, resolver_query },
 };
 
-static const struct imsg_rule answer_rules[] = {
-	{ IMSG_ANSWER, DNS_HDRLEN, DNS_MAXMSG, 0 },
-	{ IMSG_SERVFAIL, 0, 0, 0 },
+static const struct channel_rule frontend_rules_resolver[] = {
+	{ { IMSG_ANSWER, DNS_HDRLEN, DNS_MAXMSG, 0 }, 0, frontend_answer },
+	{ { IMSG_SERVFAIL, 0, 0, 0 }, 0, frontend_answer },
 };
 
 /*
@@ -101,18 +104,11 @@ enum phase {
 	PHASE_SATURATION
 };
 
-/* one end of the channel, as each daemon process holds it */
-struct side {
-	struct imsgbuf		 ibuf;
-	struct event		*wev;	/* armed only when a write blocks */
-	const char		*peer;
-};
-
 struct frontend {
 	const struct params	*p;
 	struct event_base	*base;
-	struct side		 ch;		/* to the resolver side */
-	struct event		*rev, *tick;
+	struct channel		 ch;		/* to the resolver side */
+	struct event		*tick;
 	pid_t			 child;
 	enum phase		 phase;
 	uint64_t		 t0;		/* phase start, ns */
@@ -130,23 +126,10 @@ struct frontend {
 
 struct resolver {
 	struct event_base	*base;
-	struct side		 ch;		/* to the frontend side */
-	struct event		*rev;
+	struct channel		 ch;		/* to the frontend side */
 	uint8_t			*answer;
 	size_t			 answerlen;
 };
-
-static void
-side_flush(struct side *sd)
-{
-	channel_flush(&sd->ibuf, sd->wev, sd->peer);
-}
-
-static void
-side_writable(evutil_socket_t fd, short events, void *arg)
-{
-	side_flush(arg);
-}
 
 static __attribute__((__noreturn__)) void
 usage(void)
@@ -210,24 +193,20 @@ on_alarm(int sig)
 /* --- the resolver side: answers every query at once --- */
 
 static void
-resolver_dispatch(evutil_socket_t fd, short events, void *arg)
+resolver_query(struct channel *ch, struct imsg *imsg, void *arg)
 {
 	struct resolver	*rs = arg;
-	struct imsg	 imsg;
 
-	switch (channel_read(&rs->ch.ibuf, "frontend")) {
-	case -1:
-		/* the frontend is done */
-		_exit(0);
-	case 0:
-		return;
-	}
-	while (channel_get(&rs->ch.ibuf, &imsg, query_rules,
-	    NELEMS(query_rules), "frontend"))
-		if (imsg_compose(&rs->ch.ibuf, IMSG_ANSWER, imsg.hdr.peerid, -1,
-		    rs->answer, rs->answerlen) == -1)
-			fatal("%s: imsg_compose", __func__);
-	side_flush(&rs->ch);
+	if (channel_compose(ch, IMSG_ANSWER, imsg->hdr.peerid, -1, rs->answer,
+	    rs->answerlen) == -1)
+		fatal("%s: channel_compose", __func__);
+}
+
+/* the frontend is done */
+static void
+resolver_done(struct channel *ch, void *arg)
+{
+	_exit(0);
 }
 
 static __attribute__((__noreturn__)) void
@@ -244,18 +223,12 @@ resolver_side(int fd, const struct params *p)
 	memcpy(rs.answer, query, rs.answerlen < sizeof(query) ?
 	    rs.answerlen : sizeof(query));
 	rs.answer[2] |= 0x80;
-	if (imsgbuf_init(&rs.ch.ibuf, fd) == -1)
-		fatal("%s: imsgbuf_init", __func__);
-	set_nonblock(fd);
 	if ((rs.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
-	rs.rev = event_new(rs.base, fd, EV_READ | EV_PERSIST,
-	    resolver_dispatch, &rs);
-	rs.ch.peer = "frontend";
-	rs.ch.wev = event_new(rs.base, fd, EV_WRITE, side_writable, &rs.ch);
-	if (rs.rev == NULL || rs.ch.wev == NULL ||
-	    event_add(rs.rev, NULL) == -1)
-		fatalx("%s: event setup", __func__);
+	channel_init(&rs.ch, fd, "frontend", rs.base, &rs, resolver_done);
+	channel_set_rules(&rs.ch, resolver_rules_frontend,
+	    nitems(resolver_rules_frontend));
+	channel_start(&rs.ch);
 	event_base_dispatch(rs.base);
 	fatalx("event loop ended");
 }
@@ -265,9 +238,9 @@ resolver_side(int fd, const struct params *p)
 static void
 compose_query(struct frontend *fe, uint32_t id)
 {
-	if (imsg_compose(&fe->ch.ibuf, IMSG_QUERY, id, -1, query,
+	if (channel_compose(&fe->ch, IMSG_QUERY, id, -1, query,
 	    sizeof(query)) == -1)
-		fatal("%s: imsg_compose", __func__);
+		fatal("%s: channel_compose", __func__);
 }
 
 static void
@@ -302,7 +275,6 @@ latency_tick(struct frontend *fe)
 		compose_query(fe, (uint32_t)fe->nsent);
 		fe->nsent++;
 	}
-	side_flush(&fe->ch);
 	if (fe->nsent < fe->total)
 		tick_at(fe, fe->t0 + fe->nsent * NSEC / (uint64_t)fe->p->rate);
 	else {
@@ -347,8 +319,10 @@ frontend_tick(evutil_socket_t fd, short events, void *arg)
 }
 
 static void
-frontend_answer(struct frontend *fe, const struct imsg *imsg, uint64_t now)
+frontend_answer(struct channel *ch, struct imsg *imsg, void *arg)
 {
+	struct frontend	*fe = arg;
+	uint64_t	 now = now_ns();
 	uint32_t	 id = imsg->hdr.peerid;
 
 	if (imsg->hdr.type != IMSG_ANSWER)
@@ -357,7 +331,8 @@ frontend_answer(struct frontend *fe, const struct imsg *imsg, uint64_t now)
 		if (id >= fe->nsent || fe->rtt[id] != 0)
 			errx(1, "latency: unexpected answer %u", id);
 		fe->rtt[id] = now - fe->sent[id] > 0 ? now - fe->sent[id] : 1;
-		fe->nrecv++;
+		if (++fe->nrecv == fe->total)
+			event_base_loopbreak(fe->base);
 		return;
 	}
 	if (fe->inflight == 0)
@@ -367,34 +342,19 @@ frontend_answer(struct frontend *fe, const struct imsg *imsg, uint64_t now)
 	if (!fe->stopping) {
 		compose_query(fe, id);
 		fe->inflight++;
-	}
+	} else if (fe->inflight == 0)
+		event_base_loopbreak(fe->base);
 }
 
 static void
-frontend_dispatch(evutil_socket_t fd, short events, void *arg)
+frontend_closed(struct channel *ch, void *arg)
 {
 	struct frontend	*fe = arg;
-	struct imsg	 imsg;
 	int		 status;
 
-	switch (channel_read(&fe->ch.ibuf, "resolver")) {
-	case -1:
-		if (waitpid(fe->child, &status, WNOHANG) == fe->child)
-			errx(1, "the resolver side exited (status 0x%x)",
-			    status);
-		errx(1, "the resolver side closed the channel");
-	case 0:
-		return;
-	}
-	while (channel_get(&fe->ch.ibuf, &imsg, answer_rules,
-	    NELEMS(answer_rules), "resolver"))
-		frontend_answer(fe, &imsg, now_ns());
-	side_flush(&fe->ch);
-	if (fe->phase == PHASE_LATENCY && fe->nrecv == fe->total)
-		event_base_loopbreak(fe->base);
-	else if (fe->phase == PHASE_SATURATION && fe->stopping &&
-	    fe->inflight == 0)
-		event_base_loopbreak(fe->base);
+	if (waitpid(fe->child, &status, WNOHANG) == fe->child)
+		errx(1, "the resolver side exited (status 0x%x)", status);
+	errx(1, "the resolver side closed the channel");
 }
 
 static void
@@ -429,7 +389,6 @@ run_saturation(struct frontend *fe)
 		compose_query(fe, (uint32_t)i);
 		fe->inflight++;
 	}
-	side_flush(&fe->ch);
 	ns_to_tv((uint64_t)fe->p->sat_s * NSEC, &tv);
 	evtimer_add(fe->tick, &tv);
 	if (event_base_dispatch(fe->base) == -1)
@@ -547,25 +506,21 @@ main(int argc, char *argv[])
 	log_init(1, 0, "hop frontend");
 	if (clock_getcpuclockid(pid, &fe.child_clock) != 0)
 		errx(1, "no CPU clock for the resolver side");
-	if (imsgbuf_init(&fe.ch.ibuf, pair[0]) == -1)
-		err(1, "imsgbuf_init");
-	set_nonblock(pair[0]);
 	if ((fe.base = event_base_new()) == NULL)
 		errx(1, "event_base_new");
-	fe.rev = event_new(fe.base, pair[0], EV_READ | EV_PERSIST,
-	    frontend_dispatch, &fe);
-	fe.ch.peer = "resolver";
-	fe.ch.wev = event_new(fe.base, pair[0], EV_WRITE, side_writable,
-	    &fe.ch);
-	fe.tick = evtimer_new(fe.base, frontend_tick, &fe);
-	if (fe.rev == NULL || fe.ch.wev == NULL || fe.tick == NULL ||
-	    event_add(fe.rev, NULL) == -1)
+	channel_init(&fe.ch, pair[0], "resolver", fe.base, &fe,
+	    frontend_closed);
+	channel_set_rules(&fe.ch, frontend_rules_resolver,
+	    nitems(frontend_rules_resolver));
+	channel_start(&fe.ch);
+	if ((fe.tick = evtimer_new(fe.base, frontend_tick, &fe)) == NULL)
 		errx(1, "event setup");
 
 	run_latency(&fe);
 	run_saturation(&fe);
 
 	/* EOF tells the resolver side to go */
+	channel_stop(&fe.ch);
 	imsgbuf_clear(&fe.ch.ibuf);
 	close(pair[0]);
 	if (waitpid(pid, &status, 0) == -1)
@@ -578,7 +533,7 @@ main(int argc, char *argv[])
 	report(&fe);
 	event_free(fe.tick);
 	event_free(fe.ch.wev);
-	event_free(fe.rev);
+	event_free(fe.ch.rev);
 	event_base_free(fe.base);
 	free(fe.sent);
 	free(fe.rtt);

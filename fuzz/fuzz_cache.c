@@ -16,10 +16,12 @@
 
 /*
  * libFuzzer target for the answer cache. The input is an upstream answer,
- * stored under the question it carries with key bits taken from its ID,
- * then looked up fresh, aged and stale. Whatever the cache serves must
- * parse again with the same header, and nothing in it may live longer
- * than the entry has left; the cache must stay within its bounds.
+ * parsed once for the question it carries (as the frontend does) and
+ * stored under that question's key with key bits taken from its ID, then
+ * looked up fresh, aged and stale. Whatever the cache serves must parse
+ * again with the same header and the layout it was stored with, and
+ * nothing in it may live longer than the entry has left; the cache must
+ * stay within its bounds.
  *
  * clang -fsanitize=fuzzer,address,undefined -Iinclude src/dns.c \
  *     src/cache.c fuzz/fuzz_cache.c -o fuzz_cache && \
@@ -41,15 +43,30 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static uint8_t	out[DNS_MAXMSG];
 
+static int
+same_layout(const struct dns_answer *a, const struct dns_answer *b)
+{
+	return a->len == b->len && a->flags == b->flags &&
+	    a->ancount == b->ancount && a->nscount == b->nscount &&
+	    a->arcount == b->arcount && a->records == b->records &&
+	    a->opt_start == b->opt_start && a->opt_end == b->opt_end &&
+	    a->opt_rdata == b->opt_rdata && a->opt_rdlen == b->opt_rdlen &&
+	    a->opt_ttl == b->opt_ttl && a->has_opt == b->has_opt &&
+	    a->ttl == b->ttl;
+}
+
 /* What was served must still be a well-formed answer of the same shape. */
 static void
-check_served(const uint8_t *data, size_t size, size_t len, uint32_t limit)
+check_served(const uint8_t *data, size_t size, size_t len,
+    const struct dns_answer *stored, const struct dns_answer *served,
+    uint32_t limit)
 {
 	uint32_t	 ttl;
 
 	if (len == 0)
 		return;
-	if (len != size || memcmp(out, data, DNS_HDRLEN) != 0)
+	if (len != size || memcmp(out, data, DNS_HDRLEN) != 0 ||
+	    !same_layout(stored, served))
 		abort();
 	if (dns_answer_ttl(out, len, &ttl) == -1 || ttl > limit)
 		abort();
@@ -70,42 +87,69 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cache		*c;
 	struct dns_query	 q;
-	size_t			 len;
+	struct dns_answer	 a, served;
+	uint8_t			 key[DNS_KEY_MAX];
+	size_t			 len, keylen;
 	uint32_t		 ttl, age;
 	uint16_t		 id;
+	int			 valid;
 
 	memset(&q, 0, sizeof(q));
 	if (dns_answer_peek(data, size, &id, &q.q) == -1)
 		return 0;
 	q.has_question = 1;
-	q.flags = id & DNS_FLAG_CD;
+	q.flags = id & (DNS_FLAG_CD | DNS_FLAG_AD);
 	q.edns_do = id & 1;
-	if ((c = cache_new(FUZZ_ENTRIES, FUZZ_BYTES)) == NULL)
-		abort();
-	cache_store(c, &q, data, size, FUZZ_NOW);
-	check_bounds(c);
+	if ((keylen = dns_query_key(&q, DNS_KEY_UPSTREAM, key)) == 0)
+		return 0;
+	valid = dns_answer_parse(data, size, &q, &a) == 0;
+	/* the one walk finds the lifetime dns_answer_ttl() finds alone */
 	if (dns_answer_ttl(data, size, &ttl) == -1)
+		ttl = 0;
+	if (valid && a.ttl != ttl)
+		abort();
+	if (!valid)
 		ttl = 0;
 	if (ttl > CACHE_MAX_TTL)
 		ttl = CACHE_MAX_TTL;
+	if ((c = cache_new(FUZZ_ENTRIES, FUZZ_BYTES)) == NULL)
+		abort();
+	if (valid)
+		cache_store(c, key, keylen, data, size, &a, FUZZ_NOW);
+	check_bounds(c);
 
-	len = cache_lookup(c, &q, FUZZ_NOW, 0, out, sizeof(out));
-	check_served(data, size, len, ttl);
+	len = cache_lookup(c, key, keylen, FUZZ_NOW, 0, out, sizeof(out),
+	    &served);
+	check_served(data, size, len, &a, &served, ttl);
 	age = id >> 4;
-	len = cache_lookup(c, &q, FUZZ_NOW + age, 0, out, sizeof(out));
+	len = cache_lookup(c, key, keylen, FUZZ_NOW + age, 0, out,
+	    sizeof(out), &served);
 	if (len != 0 && age >= ttl)
 		abort();
-	check_served(data, size, len, ttl > age ? ttl - age : 0);
+	check_served(data, size, len, &a, &served, ttl > age ? ttl - age : 0);
 	age *= 4;
-	len = cache_lookup(c, &q, FUZZ_NOW + age, 1, out, sizeof(out));
-	check_served(data, size, len, age < ttl ? ttl - age :
+	len = cache_lookup(c, key, keylen, FUZZ_NOW + age, 1, out,
+	    sizeof(out), &served);
+	check_served(data, size, len, &a, &served, age < ttl ? ttl - age :
 	    CACHE_STALE_TTL);
 
-	/* the other DO bit must never see it */
+	/* the other DO bit must never see it; the AD bit does not count */
 	q.edns_do = !q.edns_do;
-	if (cache_lookup(c, &q, FUZZ_NOW, 1, out, sizeof(out)) != 0)
+	keylen = dns_query_key(&q, DNS_KEY_UPSTREAM, key);
+	if (cache_lookup(c, key, keylen, FUZZ_NOW, 1, out, sizeof(out),
+	    &served) != 0)
 		abort();
-	cache_store(c, &q, data, size, FUZZ_NOW);
+	q.edns_do = !q.edns_do;
+	q.flags ^= DNS_FLAG_AD;
+	keylen = dns_query_key(&q, DNS_KEY_UPSTREAM, key);
+	len = cache_lookup(c, key, keylen, FUZZ_NOW, 0, out, sizeof(out),
+	    &served);
+	check_served(data, size, len, &a, &served, ttl);
+	if (valid && ttl > 0 && size <= CACHE_MAX_ANSWER &&
+	    size + keylen + CACHE_ENTRY_OVERHEAD <= FUZZ_BYTES && len == 0)
+		abort();
+	if (valid)
+		cache_store(c, key, keylen, data, size, &a, FUZZ_NOW);
 	check_bounds(c);
 	cache_resize(c, 1, FUZZ_BYTES / 2);
 	check_bounds(c);

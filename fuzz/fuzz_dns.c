@@ -210,8 +210,10 @@ fuzz_answer(const uint8_t *data, size_t size)
 {
 	struct dns_query	 q;
 	struct dns_question	 aq;
+	struct dns_answer	 a;
 	struct rrview		 first;
 	size_t			 len, len2, maxlen, records;
+	uint32_t		 ttl;
 	uint16_t		 id;
 
 	if (dns_answer_peek(data, size, &id, &aq) == -1)
@@ -228,6 +230,10 @@ fuzz_answer(const uint8_t *data, size_t size)
 	maxlen = (id & 4) ? DNS_MAXMSG : q.edns_udp;
 
 	len = dns_client_answer(data, size, &q, maxlen, out, sizeof(out));
+	/* the one walk and dns_answer_ttl() agree on how long it may live */
+	if (dns_answer_parse(data, size, &q, &a) == 0 &&
+	    (dns_answer_ttl(data, size, &ttl) == -1 ? 0 : ttl) != a.ttl)
+		abort();
 	if (len == 0)
 		return;
 	if (len > maxlen || len < DNS_HDRLEN)

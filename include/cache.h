@@ -15,17 +15,19 @@
  */
 
 /*
- * The frontend's answer cache (SPEC 3, "Cache"): upstream answers kept
+ * The frontend's answer cache (README, "Cache"): upstream answers kept
  * for their TTL and served with their TTLs counted down, negative answers
  * for the SOA minimum (RFC 2308), stale answers on request (RFC 8767).
  * Pure: no clock reads (callers pass seconds from a monotonic clock), no
- * logging, no global state. It trusts nothing it is given: answers are
- * walked whole before they are kept, and only under the question they
- * answer.
+ * logging, no global state. It keeps only what dns_answer_parse() walked
+ * whole and found to answer the question of the key it is kept under,
+ * and takes what that walk found (the layout, the lifetime) instead of
+ * walking again.
  *
- * Key: the question name lower-cased (ASCII only), its type and class,
- * and the client's DO, CD and RD bits (dns_query_key()). Entries
- * differing in any of these never serve each other: an RD=0 query is
+ * Key: what dns_query_key() makes of the query (the question name
+ * lower-cased, its type and class, and DO, CD, RD, AD as asked), built
+ * once per query by the caller; the cache ignores the AD bit. Entries
+ * differing in the rest never serve each other: an RD=0 query is
  * forwarded with RD=0, so its answer (perhaps a referral, or empty) is
  * kept apart from RD=1 answers, and the other way round. The AD bit of
  * the query is left out (it only says the client understands AD).
@@ -73,32 +75,35 @@ struct cache_stats {
 struct cache	*cache_new(uint32_t max_entries, size_t max_bytes);
 void		 cache_free(struct cache *);
 
-/* On reload: new bounds, least recently used entries evicted to meet them. */
+/* New bounds, least recently used entries evicted to meet them. */
 void		 cache_resize(struct cache *, uint32_t max_entries,
 		    size_t max_bytes);
 
 /*
- * Copy the answer cached for q into out, its TTLs counted down by the
- * time it has been kept, and return its length. An expired answer is a
- * miss unless allow_stale is set and it expired less than
- * CACHE_STALE_MAX seconds ago: then it is served with every TTL set to
- * CACHE_STALE_TTL. 0 on a miss, or when out is too small. A hit makes
- * the entry the most recently used. The copy still carries the
- * upstream's ID and question case: rewrite it for the client with
- * dns_client_answer().
+ * Copy the answer cached under key (dns_query_key() of the query, keylen
+ * bytes) into out, its TTLs cut to the entry's lifetime and counted down
+ * by the time it has been kept, and return its length, with its layout
+ * in *a. An expired answer is a miss unless allow_stale is set and it
+ * expired less than CACHE_STALE_MAX seconds ago: then it is served with
+ * every TTL set to CACHE_STALE_TTL. 0 on a miss, or when out is too
+ * small. A hit makes the entry the most recently used. The copy still
+ * carries the upstream's ID and question case: rewrite it for the
+ * client with dns_answer_client(out, len, a, ...).
  */
-size_t		 cache_lookup(struct cache *, const struct dns_query *,
-		    uint64_t now_sec, int allow_stale, uint8_t *, size_t);
+size_t		 cache_lookup(struct cache *, const uint8_t *key,
+		    size_t keylen, uint64_t now_sec, int allow_stale,
+		    uint8_t *, size_t, struct dns_answer *a);
 
 /*
- * Keep a copy of an upstream answer to q, replacing what was kept for the
- * same key, when it answers q's question, is no larger than
- * CACHE_MAX_ANSWER and dns_answer_ttl() gives it a TTL above 0 (capped at
- * CACHE_MAX_TTL). The copy has every TTL lowered to that lifetime, so
- * nothing served from it outlives the entry. Anything else is ignored.
+ * Keep a copy of an upstream answer under key, replacing what was kept
+ * for the same key, when dns_answer_parse() accepted it (for the query
+ * the key was made of) into *a, it is no larger than CACHE_MAX_ANSWER
+ * and a->ttl is above 0; the entry lives a->ttl seconds, at most
+ * CACHE_MAX_TTL. Anything else is ignored.
  */
-void		 cache_store(struct cache *, const struct dns_query *,
-		    const uint8_t *, size_t, uint64_t now_sec);
+void		 cache_store(struct cache *, const uint8_t *key, size_t keylen,
+		    const uint8_t *, size_t, const struct dns_answer *a,
+		    uint64_t now_sec);
 
 void		 cache_get_stats(const struct cache *, struct cache_stats *);
 

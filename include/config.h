@@ -15,9 +15,10 @@
  */
 
 /*
- * Configuration: the structures every process shares, the parser of
- * dnstlsd.conf(5) and of the command-line forms, and the printer used
- * by -n -v. Pure code: reads the file it is given, nothing else.
+ * Configuration: the structures every process shares (they travel
+ * between processes as they are), the parser of dnstlsd.conf(5) and of
+ * the command-line forms (config.c), and the printer used by -n -v
+ * (printconf.c). Pure code: reads the file it is given, nothing else.
  */
 
 #ifndef CONFIG_H
@@ -80,6 +81,8 @@ struct dnstlsd_conf {
 	enum conf_policy	 policy;
 };
 
+/* config.c */
+
 /* zeroed config with the scalar defaults (cache size, ratelimit) */
 void	 conf_init(struct dnstlsd_conf *);
 
@@ -110,11 +113,7 @@ void	 conf_finalize(struct dnstlsd_conf *, uint16_t port);
 /* "fastest", "ordered", "round-robin" */
 const char *conf_policy_name(enum conf_policy);
 
-/* print in the grammar of dnstlsd.conf(5); the output parses again */
+/* printconf.c: in the grammar of dnstlsd.conf(5); the output parses again */
 void	 conf_print(FILE *, const struct dnstlsd_conf *);
-
-/* "1.2.3.4" or "2001:db8::1" (no port) into buf */
-void	 conf_addr_str(const struct sockaddr_storage *, char *, size_t);
-uint16_t conf_addr_port(const struct sockaddr_storage *);
 
 #endif /* CONFIG_H */

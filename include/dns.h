@@ -29,7 +29,8 @@
 
 #define DNS_HDRLEN		12
 #define DNS_MAXMSG		65535
-#define DNS_MAXNAME		255
+#define DNS_MAXNAME		255	/* wire form, length bytes included */
+#define DNS_MAXLABEL		63
 #define DNS_MINUDP		512
 #define DNS_EDNS_UDP		1232	/* our advertised EDNS buffer size */
 #define DNS_PAD_BLOCK		128	/* RFC 8467 recommended query block */
@@ -184,9 +185,48 @@ int		 dns_answer_peek(const uint8_t *, size_t, uint16_t *,
 		    struct dns_question *);
 
 /*
- * Rewrite a validated upstream answer for the client who asked q: the
- * client's ID and question bytes (letter case kept); every record walked
- * and bounds-checked; the OPT record removed for clients without EDNS,
+ * What the one walk of an upstream answer found (dns_answer_parse()):
+ * where its records and its OPT record are, and how long it may be
+ * cached. Written and read by dns.c only; callers keep it beside the
+ * answer it describes (the cache stores it with its copy) and hand both
+ * back to dns_answer_client().
+ */
+struct dns_answer {
+	uint16_t	 len;		/* of the message it describes */
+	uint16_t	 flags;
+	uint16_t	 ancount, nscount, arcount;
+	uint16_t	 records;	/* first byte after the question */
+	uint16_t	 opt_start, opt_end;	/* the upstream's OPT record */
+	uint16_t	 opt_rdata, opt_rdlen;
+	uint32_t	 opt_ttl;
+	uint8_t		 has_opt;
+	uint32_t	 ttl;		/* seconds it may be cached, 0: not */
+};
+
+/*
+ * Walk and check every byte of an upstream answer to q's question (QR
+ * set, opcode QUERY, the question equal but for letter case), once,
+ * into *a: the rules of dns_answer_client() for what may move, and the
+ * lifetime of dns_answer_ttl() in a->ttl. 0, or -1 when it is invalid
+ * or answers another question.
+ */
+int		 dns_answer_parse(const uint8_t *, size_t,
+		    const struct dns_query *, struct dns_answer *);
+
+/*
+ * The answer dns_answer_parse() described in *a, rewritten for the
+ * client who asked q (q's question must be the one it answers, in any
+ * case); no byte of it is walked again. What dns_client_answer() makes.
+ */
+size_t		 dns_answer_client(const uint8_t *, size_t,
+		    const struct dns_answer *, const struct dns_query *,
+		    size_t maxlen, uint8_t *, size_t);
+
+/*
+ * dns_answer_parse() and dns_answer_client() in one. Rewrite an upstream
+ * answer for the client who asked q: the client's ID and question bytes
+ * (letter case kept); every record walked and bounds-checked; the OPT
+ * record removed for clients without EDNS,
  * otherwise re-emitted last with our buffer size and without the
  * hop-by-hop options (padding, keepalive, cookie). Records behind the
  * upstream's OPT move: the answer is refused when one of them is of a
@@ -211,27 +251,23 @@ size_t		 dns_client_answer(const uint8_t *, size_t,
  * answer and authority records, OPT left out; a negative answer is
  * further capped by its SOA's MINIMUM (RFC 2308). The additional section
  * only has to parse. TTLs with the top bit set count as 0 (RFC 2181).
- * Returns 0, or -1 when the message does not parse.
+ * An SOA whose RDATA does not parse makes it -1 too. Returns 0, or -1
+ * when the message does not parse.
  */
 int		 dns_answer_ttl(const uint8_t *, size_t, uint32_t *);
 
 /*
  * Rewrite in place the TTL of every record in all three sections, OPT
- * left out: to fixed when it is not 0, else to the TTL less age, at
- * least 0. Counts a cached answer down, or serves it stale (RFC 8767).
- * Returns 0, or -1 with the message untouched when it does not parse.
+ * left out: to fixed when it is not 0, else to the TTL cut to cap, less
+ * age, at least 0 (a TTL with the top bit set counts as 0). Counts a
+ * cached answer down without letting any of it outlive the entry, a
+ * negative answer's SOA included (RFC 2308 section 5), or serves it
+ * stale (RFC 8767). For a message dns_answer_parse() accepted: it is
+ * walked once and not checked again. 0, or -1 when it does not parse
+ * (and then some TTLs may have been rewritten).
  */
 int		 dns_answer_set_ttl(uint8_t *, size_t, uint32_t age,
-		    uint32_t fixed);
-
-/*
- * Lower in place every TTL above cap to cap, OPT left out; a TTL with the
- * top bit set becomes 0. Keeps a cached answer from telling a client to
- * keep any of it longer than the cache itself may, negative answers'
- * SOA included (RFC 2308 section 5). Returns 0, or -1 with the message
- * untouched when it does not parse.
- */
-int		 dns_answer_cap_ttl(uint8_t *, size_t, uint32_t cap);
+		    uint32_t cap, uint32_t fixed);
 
 /* Render a wire name as text into buf ("." for the root), for logs. */
 void		 dns_name_str(const uint8_t *, size_t, char *, size_t);

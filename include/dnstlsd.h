@@ -15,9 +15,11 @@
  */
 
 /*
- * What the three processes share: the messages they exchange, the
- * start-up handshake, and the entry point of each process. Prototypes are
- * grouped by the file that defines them.
+ * What the processes share: the messages they exchange and what each
+ * carries, and the entry point of each process. Prototypes are grouped
+ * by the file that defines them. A new message type is a line here, a
+ * rule with a handler in the table of the process that receives it, and
+ * a channel_compose() where it is sent (doc/HACKING.md).
  */
 
 #ifndef DNSTLSD_H
@@ -27,17 +29,12 @@
 #include <limits.h>
 #include <stdint.h>
 
+#include "compat.h"
 #include "config.h"
 #include "imsg.h"
+#include "proc.h"
 
 #define DNSTLSD_VERSION		"0.1.0"
-#ifndef CHROOT_DIR
-#ifdef __OpenBSD__
-#define CHROOT_DIR		"/var/empty"
-#else
-#define CHROOT_DIR		"/var/lib/dnstlsd"
-#endif
-#endif
 #define DEFAULT_SOCKET		"/var/run/dnstlsd.sock"
 
 #define IMSG_FD			3	/* the child's channel to the parent */
@@ -47,39 +44,41 @@
 #define QUERY_TIMEOUT_MS	5000	/* frontend: SERVFAIL after this */
 #define RESOLVE_TIMEOUT_MS	4500	/* resolver: gives up before that */
 
-enum proc_role {
-	PROC_PARENT,
-	PROC_FRONTEND,
-	PROC_RESOLVER
-};
-
 enum imsg_type {
 	IMSG_NONE,
-	/* parent -> child, in this order at start-up */
-	IMSG_STARTUP,		/* struct proc_startup */
+	/* parent -> child, start-up (child.c) */
+	IMSG_STARTUP,		/* struct proc_startup, first */
+	IMSG_PEER_SOCKET,	/* fd, struct proc_peer: a sibling's channel */
 	IMSG_LISTEN_UDP,	/* fd: a bound UDP socket (frontend) */
 	IMSG_LISTEN_TCP,	/* fd: a listening TCP socket (frontend) */
-	IMSG_PEER_SOCKET,	/* fd: the frontend <-> resolver channel */
+	/* parent -> child, a configuration: BEGIN, the items, END */
+	IMSG_CONF_BEGIN,
+	IMSG_CONF_MAIN,		/* struct conf_main, once */
 	IMSG_CA_CHUNK,		/* a piece of the CA bundle (resolver) */
-	IMSG_CONF_MAIN,		/* struct conf_main */
 	IMSG_CONF_UPSTREAM,	/* struct conf_upstream (resolver) */
-	IMSG_CONF_END,		/* configuration complete: enter the sandbox */
+	IMSG_CONF_END,		/* swap it in; the first: sandbox, serve */
 	/* parent -> resolver, at run time */
 	IMSG_NETWORK_CHANGED,	/* forget upstream health, reconnect */
 	/* child -> parent */
-	IMSG_LOG,		/* int priority, then the line */
+	IMSG_LOG,		/* struct log_msg, then the line */
 	/* frontend <-> resolver, peerid is the frontend's query id */
 	IMSG_QUERY,		/* canonical query (dns_build_query, id 0) */
 	IMSG_ANSWER,		/* the upstream's answer, unmodified */
 	IMSG_SERVFAIL		/* no answer could be had */
 };
 
+/* what every child is told first */
 struct proc_startup {
 	uid_t		 uid;
 	gid_t		 gid;
 	int		 verbose;
 	int		 no_seccomp;	/* debug only: logged loudly */
 	char		 chroot[PATH_MAX];
+};
+
+/* whom the channel of an IMSG_PEER_SOCKET leads to */
+struct proc_peer {
+	int32_t		 role;		/* enum proc_role */
 };
 
 struct conf_main {
@@ -99,24 +98,16 @@ struct log_msg {
 };
 #define LOG_MSG_MAX	1024
 
-/* proc.c */
-const char	*proc_name(enum proc_role);
-void		 close_from(int);
-uint64_t	 monotonic_ms(void);	/* CLOCK_MONOTONIC in milliseconds */
-
 /*
  * The resolver is a program of its own, installed beside dnstlsd: only
  * the process that talks TLS maps libtls, libssl and libcrypto.
  */
 #define RESOLVER_PROGRAM	"dnstlsd-resolver"
 
-/* parent.c: the programs it execs for the frontend and the resolver */
-struct child_programs {
-	const char	*frontend;
-	const char	*resolver;
-};
+/* parent.c */
+int		 parent_find_programs(const char *self, char *, size_t);
 __attribute__((__noreturn__)) void parent_main(struct dnstlsd_conf *,
-		    int foreground, int verbose, const struct child_programs *);
+		    int foreground, int verbose);
 
 /* netwatch.c */
 int		 netwatch_open(void);
@@ -127,27 +118,5 @@ __attribute__((__noreturn__)) void frontend_main(void);
 
 /* resolver.c */
 __attribute__((__noreturn__)) void resolver_main(void);
-
-/* proc.c: start-up of a child process, common to both children */
-struct event_base;
-struct child_startup {
-	struct proc_startup	 info;
-	struct imsgbuf		 parent;	/* channel to the parent */
-	uint16_t		 connect_ports[CONF_MAX_UPSTREAMS];
-	size_t			 nconnect;	/* TCP ports it may connect to */
-};
-void		 child_init(enum proc_role, struct child_startup *);
-void		 child_allow_connect(struct child_startup *, uint16_t);
-int		 child_get_startup(struct child_startup *, struct imsg *);
-void		 child_enter_sandbox(enum proc_role, struct child_startup *);
-void		 imsg_fatal_check(const struct imsg *, const struct imsg_rule *,
-		    size_t, const char *);
-void		 set_nonblock(int);
-struct event;
-int		 channel_read(struct imsgbuf *, const char *);
-int		 sibling_read(struct imsgbuf *, const char *);
-int		 channel_get(struct imsgbuf *, struct imsg *,
-		    const struct imsg_rule *, size_t, const char *);
-void		 channel_flush(struct imsgbuf *, struct event *, const char *);
 
 #endif /* DNSTLSD_H */

@@ -15,7 +15,7 @@
  */
 
 /*
- * Per-client limits for the frontend (SPEC 3, "Flood"), all keyed alike:
+ * Per-client limits for the frontend (README, "Floods"), all keyed alike:
  * a query rate limit (one token bucket per client key, in a table of
  * fixed size) and counts of what each client holds now (TCP connections,
  * queries in flight).  Pure: no sockets, no clock reads (the caller
@@ -70,7 +70,7 @@ struct ratelimit;
 struct ratelimit	*ratelimit_new(uint32_t qps, uint32_t max_clients);
 void			 ratelimit_free(struct ratelimit *);
 
-/* on reload; 0 disables; buckets above the new burst are cut down to it */
+/* a new rate; 0 disables; buckets above the new burst are cut down to it */
 void			 ratelimit_set_rate(struct ratelimit *, uint32_t qps);
 
 /*

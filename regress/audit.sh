@@ -7,7 +7,8 @@
 #                                            namespace (t_audit.sh), audit it
 # Prints, for the parent and both children, uid/gid, capabilities,
 # NoNewPrivs, seccomp mode, root directory and open file descriptors, and
-# exits 1 when any process holds more than SPEC section 1 allows:
+# exits 1 when any process holds more than SECURITY.md ("What each
+# process can do") allows:
 #   every process: no uid 0 (real, effective, saved, fs), no gid 0;
 #   parent: CapEff and CapPrm 0 or exactly CAP_NET_BIND_SERVICE (0x400);
 #   children: CapEff 0, CapPrm 0, NoNewPrivs 1, Seccomp 2 (filter), root

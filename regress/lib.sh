@@ -111,8 +111,8 @@ ns_setup() {
 	[ "$(id -u)" -eq 0 ] || { echo "must run as root"; exit 1; }
 	NS=${RT_NS:-dnstlsd-rt-$$}
 	T=$(mktemp -d /tmp/dnstlsd-rt.XXXXXX) || exit 1
-	# The daemon's parent re-reads configuration and CA as non-root on
-	# SIGHUP, so the directory must be searchable by others.
+	# Searchable by others, not mktemp's 0700: a test may run a helper
+	# as another user (setpriv nobody) on what is in it.
 	chmod 0755 "$T"
 	trap rt_cleanup EXIT
 	trap 'exit 143' INT TERM

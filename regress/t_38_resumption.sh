@@ -1,8 +1,9 @@
-# TLS session resumption on reconnect (SPEC section 3). libtls on OpenSSL 3
-# resumes TLS 1.2 sessions only (the client does not keep TLS 1.3 tickets),
-# so the upstream here speaks TLS 1.2 and closes each connection after 2
-# answers: every handshake after the first must resume the session. A TLS
-# 1.3 upstream doing the same must still be answered every time.
+# TLS session resumption on reconnect (README, "Upstreams"). libtls on
+# OpenSSL 3 resumes TLS 1.2 sessions only (the client does not keep TLS
+# 1.3 tickets), so the upstream here speaks TLS 1.2 and closes each
+# connection after 2 answers: every handshake after the first must
+# resume the session. A TLS 1.3 upstream doing the same must still be
+# answered every time.
 . "$(dirname "$0")/lib.sh"
 . "$RT_DIR/lib_dot.sh"
 ns_setup

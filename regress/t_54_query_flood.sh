@@ -36,8 +36,8 @@ PYEOF
 len=$(stat -c %s "$T/frames")
 cat >"$T/flood.gdb" <<GDB
 set confirm off
-frame function frontend_main
-set \$fd = fe->resolver.fd
+frame function child_main
+set \$fd = ((struct frontend *)child.arg)->resolver->ibuf.fd
 set \$p = (char *)(long)syscall(9, 0, $len, 3, 0x22, -1, 0)
 restore $T/frames binary \$p
 set \$off = 0

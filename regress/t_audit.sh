@@ -1,4 +1,4 @@
-# The running daemon holds no more privilege than SPEC section 1 allows
+# The running daemon holds no more privilege than SECURITY.md allows
 # (see audit.sh for the exact rules), after it has served queries.
 . "$(dirname "$0")/lib.sh"
 . "$RT_DIR/audit.sh"

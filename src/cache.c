@@ -19,9 +19,11 @@
  * lookups and a doubly-linked list in least-recently-used order for
  * eviction. Pure code. It trusts neither clients nor upstreams: keys are
  * hashed with a secret so that nobody can choose names that pile up in
- * one chain, and an answer is kept only after dns_answer_ttl() has walked
- * every byte of it and it is known to answer the question it is kept
- * under. What it trusts is its caller's clock and dns_query.
+ * one chain, and an answer is kept only after dns_answer_parse() has
+ * walked every byte of it and found it to answer the question it is
+ * kept under. What it trusts is its caller: the clock, the key, and that
+ * the layout is the one dns_answer_parse() gave for these bytes (which
+ * dns_answer_client() checks again before it uses it).
  */
 
 #include <sys/queue.h>
@@ -48,6 +50,7 @@ struct cache_entry {
 	uint64_t			 hash;
 	uint64_t			 stored;	/* when it was kept */
 	uint64_t			 expires;
+	struct dns_answer		 layout;	/* of the answer */
 	uint16_t			 keylen;
 	uint16_t			 anslen;
 	uint8_t				 data[];	/* key, then answer */
@@ -70,7 +73,7 @@ _Static_assert(sizeof(struct cache_entry) + 2 * sizeof(void *) <=
     CACHE_ENTRY_OVERHEAD, "CACHE_ENTRY_OVERHEAD too small");
 _Static_assert(CACHE_MAX_ANSWER <= UINT16_MAX, "anslen is 16 bits");
 
-static int	 key_make(const struct cache *, const struct dns_query *,
+static int	 key_make(const struct cache *, const uint8_t *, size_t,
 		    struct cache_key *);
 static struct cache_entry **bucket(const struct cache *, uint64_t);
 static struct cache_entry *entry_find(const struct cache *,
@@ -83,28 +86,28 @@ static void	 rehash(struct cache *, uint32_t);
 static size_t	 entry_serve(const struct cache_entry *, uint32_t, uint32_t,
 		    uint8_t *, size_t);
 static uint32_t	 entry_age(const struct cache_entry *, uint64_t);
-static int	 answer_fits(const struct dns_query *, const uint8_t *, size_t);
 
 /*
  * Keys and the table.
  */
 
 /*
- * The AD bit of a query only asks whether the client understands AD in
- * the answer (RFC 6840 section 5.7); it is left out so that it does not
- * split the cache. RD is in: an RD=0 query is forwarded with RD=0, and
- * its answer (a referral, or nothing) must never serve RD=1 clients,
- * nor an RD=1 answer an RD=0 client.
+ * The caller's key with only the bits the cache keeps apart. The AD bit
+ * of a query only asks whether the client understands AD in the answer
+ * (RFC 6840 section 5.7); it is left out so that it does not split the
+ * cache. RD is in: an RD=0 query is forwarded with RD=0, and its answer
+ * (a referral, or nothing) must never serve RD=1 clients, nor an RD=1
+ * answer an RD=0 client.
  */
 static int
-key_make(const struct cache *c, const struct dns_query *q,
+key_make(const struct cache *c, const uint8_t *key, size_t keylen,
     struct cache_key *k)
 {
-	size_t	 len;
-
-	if ((len = dns_query_key(q, CACHE_KEY_BITS, k->b)) == 0)
+	if (keylen == 0 || keylen > sizeof(k->b))
 		return -1;
-	k->len = (uint16_t)len;
+	memcpy(k->b, key, keylen);
+	k->b[keylen - 1] &= CACHE_KEY_BITS;
+	k->len = (uint16_t)keylen;
 	k->hash = siphash24(c->secret, k->b, k->len);
 	return 0;
 }
@@ -271,23 +274,31 @@ entry_age(const struct cache_entry *e, uint64_t now)
 	return (uint32_t)(now - e->stored);
 }
 
-/* The kept answer into out with its TTLs rewritten; 0 if it does not fit. */
+/*
+ * The kept answer into out with its TTLs rewritten, none longer than
+ * the entry lives; 0 if it does not fit.
+ */
 static size_t
 entry_serve(const struct cache_entry *e, uint32_t age, uint32_t fixed,
     uint8_t *out, size_t outlen)
 {
+	uint32_t	 lifetime;
+
 	if (e->anslen > outlen)
 		return 0;
 	memcpy(out, e->data + e->keylen, e->anslen);
+	/* at most CACHE_MAX_TTL, set by cache_store() */
+	lifetime = (uint32_t)(e->expires - e->stored);
 	/* walked whole when it was stored, so this cannot fail */
-	if (dns_answer_set_ttl(out, e->anslen, age, fixed) == -1)
+	if (dns_answer_set_ttl(out, e->anslen, age, lifetime, fixed) == -1)
 		return 0;
 	return e->anslen;
 }
 
 size_t
-cache_lookup(struct cache *c, const struct dns_query *q, uint64_t now_sec,
-    int allow_stale, uint8_t *out, size_t outlen)
+cache_lookup(struct cache *c, const uint8_t *key, size_t keylen,
+    uint64_t now_sec, int allow_stale, uint8_t *out, size_t outlen,
+    struct dns_answer *a)
 {
 	struct cache_key	 k;
 	struct cache_entry	*e;
@@ -296,7 +307,8 @@ cache_lookup(struct cache *c, const struct dns_query *q, uint64_t now_sec,
 
 	if (c->buckets == NULL)
 		return 0;
-	if (key_make(c, q, &k) == -1 || (e = entry_find(c, &k)) == NULL) {
+	if (key_make(c, key, keylen, &k) == -1 ||
+	    (e = entry_find(c, &k)) == NULL) {
 		c->stats.misses++;
 		return 0;
 	}
@@ -325,45 +337,26 @@ cache_lookup(struct cache *c, const struct dns_query *q, uint64_t now_sec,
 		c->stats.hits++;
 	TAILQ_REMOVE(&c->lru, e, lru);
 	TAILQ_INSERT_HEAD(&c->lru, e, lru);
+	*a = e->layout;
 	return len;
 }
 
-/* Whether ans is an answer to q's very question, of the one opcode served. */
-static int
-answer_fits(const struct dns_query *q, const uint8_t *ans, size_t len)
-{
-	struct dns_question	 aq;
-	struct wire		 w;
-	uint16_t		 id, flags;
-
-	if (dns_answer_peek(ans, len, &id, &aq) == -1 ||
-	    !dns_question_equal(&aq, &q->q))
-		return 0;
-	wire_init(&w, ans, len);
-	wire_skip(&w, 2);
-	flags = wire_u16(&w);
-	return wire_ok(&w) && DNS_OPCODE(flags) == 0;
-}
-
 void
-cache_store(struct cache *c, const struct dns_query *q, const uint8_t *ans,
-    size_t len, uint64_t now_sec)
+cache_store(struct cache *c, const uint8_t *key, size_t keylen,
+    const uint8_t *ans, size_t len, const struct dns_answer *a,
+    uint64_t now_sec)
 {
 	struct cache_key	 k;
 	struct cache_entry	*e, **head;
 	size_t			 cost;
 	uint32_t		 ttl;
 
-	if (c->buckets == NULL || len > CACHE_MAX_ANSWER)
+	if (c->buckets == NULL || len > CACHE_MAX_ANSWER || a->len != len ||
+	    a->ttl == 0)
 		return;
-	/* never keep data under a question it does not answer */
-	if (!answer_fits(q, ans, len))
-		return;
-	if (dns_answer_ttl(ans, len, &ttl) == -1 || ttl == 0)
-		return;
-	if (ttl > CACHE_MAX_TTL)
-		ttl = CACHE_MAX_TTL;
-	if (now_sec > UINT64_MAX - ttl || key_make(c, q, &k) == -1)
+	ttl = a->ttl < CACHE_MAX_TTL ? a->ttl : CACHE_MAX_TTL;
+	if (now_sec > UINT64_MAX - ttl ||
+	    key_make(c, key, keylen, &k) == -1)
 		return;
 	cost = entry_cost(k.len, len);
 	if (cost > c->max_bytes)
@@ -378,15 +371,11 @@ cache_store(struct cache *c, const struct dns_query *q, const uint8_t *ans,
 	e->hash = k.hash;
 	e->stored = now_sec;
 	e->expires = now_sec + ttl;
+	e->layout = *a;
 	e->keylen = k.len;
 	e->anslen = (uint16_t)len;
 	memcpy(e->data, k.b, k.len);
 	memcpy(e->data + k.len, ans, len);
-	/* nothing in it may outlive the entry, an SOA's TTL least of all */
-	if (dns_answer_cap_ttl(e->data + k.len, len, ttl) == -1) {
-		free(e);
-		return;
-	}
 	head = bucket(c, e->hash);
 	e->chain = *head;
 	*head = e;

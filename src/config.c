@@ -16,10 +16,11 @@
 
 /*
  * dnstlsd.conf(5): the parser of the configuration file and of the
- * command-line forms, the defaults, and the printer behind -n -v.
- * Runs in the parent. Trusts nothing in the text it is given: every line,
- * word, number, address and name is checked before it lands in the
- * configuration, and a file that fails leaves the configuration untouched.
+ * command-line forms, and the defaults (the printer behind -n -v is
+ * printconf.c, address literals are addr.c). Runs in the parent.
+ * Trusts nothing in the text it is given: every line, word, number,
+ * address and name is checked before it lands in the configuration,
+ * and a file that fails leaves the configuration untouched.
  * Touches the file system only to read the file it is given and, in
  * conf_finalize, to see whether the default CA bundle exists.
  */
@@ -27,16 +28,17 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "config.h"
+#include "dns.h"
+#include "file.h"
 
 /* bytes, not counting the newline */
 #define CONF_MAX_LINE		1024
@@ -45,8 +47,8 @@
 #define CONF_MAX_WORDS		(CONF_MAX_LINE / 2 + 1)
 #define CONF_MAX_CACHE		10000000
 #define CONF_MAX_RATELIMIT	1000000
-#define DNS_MAX_NAME		253
-#define DNS_MAX_LABEL		63
+/* a host name in text: the wire form less its first length and the root */
+#define HOSTNAME_MAX		(DNS_MAXNAME - 2)
 
 #define DEFAULT_UPSTREAM_NAME	"cloudflare-dns.com"
 
@@ -78,11 +80,6 @@ static int	 is_ldh(char);
 static int	 parse_uint(const char *, uint32_t, uint32_t *);
 static int	 valid_hostname(const char *);
 static int	 valid_user(const char *);
-static int	 addr_parse(const char *, uint16_t, struct sockaddr_storage *,
-		    socklen_t *);
-static void	 addr_set_port(struct sockaddr_storage *, uint16_t);
-static int	 same_endpoint(const struct sockaddr_storage *,
-		    const struct sockaddr_storage *);
 static char	*read_quoted(struct parser *, char *);
 static char	*read_bare(struct parser *, char *);
 static int	 split_words(struct parser *, char *);
@@ -103,14 +100,10 @@ static int	 parse_cache(struct parser *);
 static int	 parse_ratelimit(struct parser *);
 static int	 parse_policy(struct parser *);
 static int	 parse_line(struct parser *, char *);
-static int	 read_file(const char *, char **, size_t *, char *, size_t);
 static void	 add_default_listen(struct dnstlsd_conf *, const char *);
 static void	 add_default_upstream(struct dnstlsd_conf *, const char *);
 static void	 resolve_listen_ports(struct dnstlsd_conf *, uint16_t);
 static void	 drop_duplicate_listens(struct dnstlsd_conf *);
-static void	 print_string(FILE *, const char *);
-static void	 print_listen(FILE *, const struct conf_listen *);
-static void	 print_upstream(FILE *, const struct conf_upstream *);
 
 static const struct statement statements[] = {
 	{ "ca",		parse_ca },
@@ -219,7 +212,7 @@ valid_hostname(const char *name)
 	char	 prev = '.';
 
 	for (; *name != '\0'; name++) {
-		if (++total > DNS_MAX_NAME)
+		if (++total > HOSTNAME_MAX)
 			return 0;
 		if (*name == '.') {
 			if (label == 0 || prev == '-')
@@ -228,7 +221,7 @@ valid_hostname(const char *name)
 		} else {
 			if (!is_ldh(*name) || (*name == '-' && label == 0))
 				return 0;
-			if (++label > DNS_MAX_LABEL)
+			if (++label > DNS_MAXLABEL)
 				return 0;
 		}
 		prev = *name;
@@ -258,90 +251,6 @@ valid_user(const char *user)
 	if (numeric && parse_uint(user, UINT32_MAX - 1, &uid) == -1)
 		return 0;
 	return 1;
-}
-
-/* an IPv4 or IPv6 literal, never a name: resolving one needs DNS */
-static int
-addr_parse(const char *text, uint16_t port, struct sockaddr_storage *ss,
-    socklen_t *sslen)
-{
-	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, text, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		*sslen = sizeof(*sin);
-		return 0;
-	}
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET6, text, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-		*sslen = sizeof(*sin6);
-		return 0;
-	}
-	memset(ss, 0, sizeof(*ss));
-	*sslen = 0;
-	return -1;
-}
-
-static void
-addr_set_port(struct sockaddr_storage *ss, uint16_t port)
-{
-	if (ss->ss_family == AF_INET)
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
-	else if (ss->ss_family == AF_INET6)
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-}
-
-static int
-same_endpoint(const struct sockaddr_storage *a,
-    const struct sockaddr_storage *b)
-{
-	const struct sockaddr_in	*a4 = (const struct sockaddr_in *)a;
-	const struct sockaddr_in	*b4 = (const struct sockaddr_in *)b;
-	const struct sockaddr_in6	*a6 = (const struct sockaddr_in6 *)a;
-	const struct sockaddr_in6	*b6 = (const struct sockaddr_in6 *)b;
-
-	if (a->ss_family != b->ss_family)
-		return 0;
-	if (a->ss_family == AF_INET)
-		return a4->sin_port == b4->sin_port &&
-		    a4->sin_addr.s_addr == b4->sin_addr.s_addr;
-	if (a->ss_family == AF_INET6)
-		return a6->sin6_port == b6->sin6_port &&
-		    memcmp(&a6->sin6_addr, &b6->sin6_addr,
-		    sizeof(a6->sin6_addr)) == 0;
-	return 0;
-}
-
-void
-conf_addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
-{
-	const void	*addr = NULL;
-	socklen_t	 size;
-
-	if (len == 0)
-		return;
-	size = len > INT_MAX ? INT_MAX : (socklen_t)len;
-	if (ss->ss_family == AF_INET)
-		addr = &((const struct sockaddr_in *)ss)->sin_addr;
-	else if (ss->ss_family == AF_INET6)
-		addr = &((const struct sockaddr_in6 *)ss)->sin6_addr;
-	if (addr == NULL || inet_ntop(ss->ss_family, addr, buf, size) == NULL)
-		snprintf(buf, len, "?");
-}
-
-uint16_t
-conf_addr_port(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	if (ss->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-	return 0;
 }
 
 int
@@ -539,12 +448,12 @@ add_listen(struct parser *p, const struct conf_listen *l)
 
 	for (i = 0; i < conf->nlisten; i++) {
 		if (conf->listen[i].port_set != l->port_set ||
-		    !same_endpoint(&conf->listen[i].ss, &l->ss))
+		    !addr_equal(&conf->listen[i].ss, &l->ss))
 			continue;
-		conf_addr_str(&l->ss, addr, sizeof(addr));
+		addr_str(&l->ss, addr, sizeof(addr));
 		if (l->port_set)
 			return parse_error(p, "duplicate listen address %s "
-			    "port %u", addr, conf_addr_port(&l->ss));
+			    "port %u", addr, addr_port(&l->ss));
 		return parse_error(p, "duplicate listen address %s", addr);
 	}
 	if (conf->nlisten >= CONF_MAX_LISTEN)
@@ -562,11 +471,11 @@ add_upstream(struct parser *p, const struct conf_upstream *up)
 	int			 i;
 
 	for (i = 0; i < conf->nupstream; i++) {
-		if (!same_endpoint(&conf->upstream[i].ss, &up->ss))
+		if (!addr_equal(&conf->upstream[i].ss, &up->ss))
 			continue;
-		conf_addr_str(&up->ss, addr, sizeof(addr));
+		addr_str(&up->ss, addr, sizeof(addr));
 		return parse_error(p, "duplicate upstream %s port %u", addr,
-		    conf_addr_port(&up->ss));
+		    addr_port(&up->ss));
 	}
 	if (conf->nupstream >= CONF_MAX_UPSTREAMS)
 		return parse_error(p, "too many upstreams (max %d)",
@@ -785,66 +694,25 @@ conf_parse_buffer(const char *file, const char *buf, size_t len,
 	return 0;
 }
 
-/* the whole file into a new buffer, refusing more than CONF_MAX_FILE */
-static int
-read_file(const char *path, char **bufp, size_t *lenp, char *err,
-    size_t errlen)
-{
-	char	*buf;
-	size_t	 len = 0;
-	ssize_t	 n;
-	int	 fd, saved_errno;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		set_error(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if ((buf = malloc(CONF_MAX_FILE + 1)) == NULL) {
-		saved_errno = errno;
-		close(fd);
-		set_error(err, errlen, "%s: %s", path, strerror(saved_errno));
-		return -1;
-	}
-	/* one byte more than allowed tells a full file from a long one */
-	while (len <= CONF_MAX_FILE) {
-		n = read(fd, buf + len, CONF_MAX_FILE + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			saved_errno = errno;
-			close(fd);
-			free(buf);
-			set_error(err, errlen, "%s: %s", path,
-			    strerror(saved_errno));
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (len > CONF_MAX_FILE) {
-		free(buf);
-		set_error(err, errlen, "%s: file too large (max %d bytes)",
-		    path, CONF_MAX_FILE);
-		return -1;
-	}
-	*bufp = buf;
-	*lenp = len;
-	return 0;
-}
-
 int
 conf_parse_file(const char *path, struct dnstlsd_conf *conf, char *err,
     size_t errlen)
 {
-	char	*buf;
+	uint8_t	*buf;
 	size_t	 len;
 	int	 rv;
 
-	if (read_file(path, &buf, &len, err, errlen) == -1)
+	if (file_read(path, CONF_MAX_FILE, &buf, &len) == -1) {
+		if (errno == EFBIG)
+			set_error(err, errlen, "%s: file too large (max %d "
+			    "bytes)", path, CONF_MAX_FILE);
+		else
+			set_error(err, errlen, "%s: %s", path,
+			    strerror(errno));
 		return -1;
-	rv = conf_parse_buffer(path, buf, len, conf, err, errlen);
+	}
+	rv = conf_parse_buffer(path, (const char *)buf, len, conf, err,
+	    errlen);
 	free(buf);
 	return rv;
 }
@@ -952,7 +820,7 @@ drop_duplicate_listens(struct dnstlsd_conf *conf)
 
 	for (i = 0; i < conf->nlisten; i++) {
 		for (j = 0; j < kept; j++)
-			if (same_endpoint(&conf->listen[j].ss,
+			if (addr_equal(&conf->listen[j].ss,
 			    &conf->listen[i].ss))
 				break;
 		if (j < kept)
@@ -992,74 +860,4 @@ conf_finalize(struct dnstlsd_conf *conf, uint16_t port)
 	if (conf->user[0] == '\0')
 		(void)copy_span(conf->user, sizeof(conf->user), DEFAULT_USER,
 		    strlen(DEFAULT_USER));
-}
-
-/* quoted, with the two escapes the parser knows */
-static void
-print_string(FILE *fp, const char *s)
-{
-	fputc('"', fp);
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
-
-static void
-print_listen(FILE *fp, const struct conf_listen *l)
-{
-	char	 addr[INET6_ADDRSTRLEN];
-
-	conf_addr_str(&l->ss, addr, sizeof(addr));
-	fprintf(fp, "listen on %s", addr);
-	if (l->port_set)
-		fprintf(fp, " port %u", conf_addr_port(&l->ss));
-	fputc('\n', fp);
-}
-
-static void
-print_upstream(FILE *fp, const struct conf_upstream *up)
-{
-	char	 addr[INET6_ADDRSTRLEN], pin[PIN_B64LEN + 1];
-	int	 i;
-
-	conf_addr_str(&up->ss, addr, sizeof(addr));
-	fprintf(fp, "upstream %s port %u", addr, conf_addr_port(&up->ss));
-	if (up->name[0] != '\0') {
-		fputs(" name ", fp);
-		print_string(fp, up->name);
-	}
-	for (i = 0; i < up->npins; i++) {
-		pin_encode(up->pins[i], pin);
-		fprintf(fp, " pin-sha256 \"%s\"", pin);
-	}
-	fputc('\n', fp);
-}
-
-void
-conf_print(FILE *fp, const struct dnstlsd_conf *conf)
-{
-	int	 i;
-
-	for (i = 0; i < conf->nlisten; i++)
-		print_listen(fp, &conf->listen[i]);
-	for (i = 0; i < conf->nupstream; i++)
-		print_upstream(fp, &conf->upstream[i]);
-	if (conf->ca[0] != '\0') {
-		fputs("ca ", fp);
-		print_string(fp, conf->ca);
-		fputc('\n', fp);
-	}
-	if (conf->user[0] != '\0') {
-		fputs("user ", fp);
-		print_string(fp, conf->user);
-		fputc('\n', fp);
-	}
-	fprintf(fp, "policy %s\n", conf_policy_name(conf->policy));
-	fprintf(fp, "cache size %u\n", conf->cache_size);
-	if (conf->serve_stale)
-		fprintf(fp, "cache serve-stale\n");
-	fprintf(fp, "ratelimit %u\n", conf->ratelimit);
 }

@@ -25,11 +25,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compat.h"
 #include "control.h"
 #include "imsg.h"
 #include "stats.h"
 
-#define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 const struct imsg_rule ctl_request_rules[] = {
 	{ CTL_SHOW_STATS, 0, 0, 0 },
@@ -39,7 +39,7 @@ const struct imsg_rule ctl_request_rules[] = {
 	{ CTL_FLUSH_CACHE, sizeof(struct ctl_flush), sizeof(struct ctl_flush),
 	    0 },
 };
-const size_t ctl_nrequest_rules = NELEMS(ctl_request_rules);
+const size_t ctl_nrequest_rules = nitems(ctl_request_rules);
 
 const struct imsg_rule ctl_reply_rules[] = {
 	{ CTL_STATS, sizeof(struct stats_frontend),
@@ -50,7 +50,7 @@ const struct imsg_rule ctl_reply_rules[] = {
 	{ CTL_RESULT, sizeof(struct ctl_result), sizeof(struct ctl_result),
 	    0 },
 };
-const size_t ctl_nreply_rules = NELEMS(ctl_reply_rules);
+const size_t ctl_nreply_rules = nitems(ctl_reply_rules);
 
 _Static_assert(sizeof(struct ctl_result) == 4 + CTL_MSGLEN,
     "ctl_result has padding");
@@ -89,7 +89,7 @@ ctl_request_name(uint32_t type)
 {
 	size_t	 i;
 
-	for (i = 0; i < NELEMS(request_names); i++)
+	for (i = 0; i < nitems(request_names); i++)
 		if (request_names[i].type == type)
 			return request_names[i].name;
 	return "unknown";
@@ -107,7 +107,7 @@ find_command(int argc, char *const argv[])
 	const struct command	*c;
 	size_t			 i, j, n;
 
-	for (i = 0; i < NELEMS(commands); i++) {
+	for (i = 0; i < nitems(commands); i++) {
 		c = &commands[i];
 		n = nwords(c);
 		if ((size_t)argc < n)

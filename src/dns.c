@@ -15,8 +15,11 @@
  */
 
 /*
- * DNS wire code for the frontend: the read cursor, query validation and
- * the rewrites between client and upstream. Trusts no byte it reads:
+ * DNS wire code: the read cursor, query validation and the rewrites
+ * between client and upstream, for the frontend (client queries,
+ * answers fitted to clients, the cache's TTLs) and the resolver (the
+ * query it sends upstream, the answer matched to it). Trusts no byte it
+ * reads:
  * client queries and upstream answers are equally hostile here, so every
  * read goes through the bounds-checked cursor and every copy is sized
  * from offsets that cursor has already proved.
@@ -28,7 +31,6 @@
 #include "dns.h"
 
 #define DNS_RCODE_BADVERS	16
-#define DNS_MAXLABEL		63
 #define DNS_PTR_BITS		0xc0
 #define DNS_QFIXED		4	/* qtype, qclass */
 #define DNS_OPT_FIXED		11	/* root owner, type, class, ttl, rdlen */
@@ -45,19 +47,11 @@ struct wbuf {
 	int		 err;
 };
 
-/* What walking an upstream answer proved, as offsets into it. */
-struct answer_layout {
-	uint16_t	 flags;
-	uint16_t	 ancount;
-	uint16_t	 nscount;
-	uint16_t	 arcount;
-	size_t		 records;	/* first byte after the question */
-	int		 has_opt;
-	size_t		 opt_start;
-	size_t		 opt_end;
-	size_t		 opt_rdata;
-	uint16_t	 opt_rdlen;
-	uint32_t	 opt_ttl;
+/* What the TTLs of an answer's records allow it to be cached for. */
+struct ttl_acc {
+	uint32_t	 records;	/* the smallest TTL seen */
+	uint32_t	 soa;		/* the smallest SOA MINIMUM */
+	int		 bad_soa;	/* an SOA whose RDATA does not parse */
 };
 
 /* The record sections after the question, in wire order. */
@@ -138,23 +132,24 @@ static int	 rr_read(struct wire *, struct rr *);
 static int	 msg_walk_init(struct msg_walk *, const uint8_t *, size_t,
 		    struct dns_question *);
 static int	 msg_walk_next(struct msg_walk *, struct rr *);
-static int	 msg_check(const uint8_t *, size_t);
 static uint32_t	 ttl_value(uint32_t);
 static uint32_t	 ttl_min(uint32_t, uint32_t);
 static int	 soa_minimum(const uint8_t *, const struct rr *, uint32_t *);
-static int	 ttl_rewrite(uint8_t *, size_t, uint32_t, uint32_t, uint32_t);
+static void	 ttl_acc_init(struct ttl_acc *);
+static void	 ttl_acc_add(struct ttl_acc *, const uint8_t *,
+		    const struct rr *);
+static uint32_t	 ttl_acc_lifetime(const struct ttl_acc *, uint16_t, uint16_t);
 static int	 answer_rr(const uint8_t *, size_t, const struct rr *,
-		    struct answer_layout *);
-static int	 answer_walk(const uint8_t *, size_t, const struct dns_query *,
-		    struct answer_layout *);
+		    struct dns_answer *);
+static int	 layout_fits(const struct dns_answer *, size_t);
 static uint16_t	 client_flags(const struct dns_query *, uint16_t);
 static void	 put_client_opt(struct wbuf *, const struct dns_query *,
-		    const uint8_t *, const struct answer_layout *, int);
+		    const uint8_t *, const struct dns_answer *, int);
 static void	 answer_full(struct wbuf *, const uint8_t *, size_t,
-		    const struct dns_query *, const struct answer_layout *,
+		    const struct dns_query *, const struct dns_answer *,
 		    int);
 static void	 answer_truncated(struct wbuf *, const struct dns_query *,
-		    const struct answer_layout *);
+		    const struct dns_answer *);
 static void	 text_add(struct text *, const char *);
 static void	 text_label_byte(struct text *, uint8_t);
 
@@ -964,22 +959,6 @@ msg_walk_next(struct msg_walk *m, struct rr *rr)
 	return 1;
 }
 
-/* Whether every record of a message can be walked. 0 ok, -1 bad. */
-static int
-msg_check(const uint8_t *buf, size_t len)
-{
-	struct msg_walk		 m;
-	struct dns_question	 q;
-	struct rr		 rr;
-	int			 more;
-
-	if (msg_walk_init(&m, buf, len, &q) == -1)
-		return -1;
-	while ((more = msg_walk_next(&m, &rr)) == 1)
-		continue;
-	return more;
-}
-
 /*
  * Records behind the OPT move when it goes or is rewritten: their names
  * may decode from bytes before it only, and a record whose names we
@@ -990,7 +969,7 @@ msg_check(const uint8_t *buf, size_t len)
  */
 static int
 answer_rr(const uint8_t *buf, size_t len, const struct rr *rr,
-    struct answer_layout *lay)
+    struct dns_answer *lay)
 {
 	size_t	 pos;
 	int	 count;
@@ -1008,40 +987,67 @@ answer_rr(const uint8_t *buf, size_t len, const struct rr *rr,
 		return -1;
 	if (opt_options(buf + rr->rdata, rr->rdlen, NULL) == -1)
 		return -1;
+	/* offsets into a message of at most DNS_MAXMSG bytes */
 	lay->has_opt = 1;
-	lay->opt_start = rr->start;
-	lay->opt_end = rr->rdata + rr->rdlen;
-	lay->opt_rdata = rr->rdata;
+	lay->opt_start = (uint16_t)rr->start;
+	lay->opt_end = (uint16_t)(rr->rdata + rr->rdlen);
+	lay->opt_rdata = (uint16_t)rr->rdata;
 	lay->opt_rdlen = rr->rdlen;
 	lay->opt_ttl = rr->ttl;
 	return 0;
 }
 
-/* Walk and check every byte of an answer to q. 0 ok, -1 bad. */
-static int
-answer_walk(const uint8_t *ans, size_t anslen, const struct dns_query *q,
-    struct answer_layout *lay)
+/*
+ * The one walk of an upstream answer: every byte checked, every record
+ * placed, and the TTLs gathered on the way.
+ */
+int
+dns_answer_parse(const uint8_t *ans, size_t anslen, const struct dns_query *q,
+    struct dns_answer *lay)
 {
 	struct msg_walk		 m;
 	struct dns_question	 aq;
 	struct rr		 rr;
+	struct ttl_acc		 acc;
 	int			 more;
 
 	memset(lay, 0, sizeof(*lay));
-	if (msg_walk_init(&m, ans, anslen, &aq) == -1)
+	if (anslen > DNS_MAXMSG || msg_walk_init(&m, ans, anslen, &aq) == -1)
 		return -1;
 	if (!(m.flags & DNS_FLAG_QR) || DNS_OPCODE(m.flags) != 0 ||
 	    !dns_question_equal(&aq, &q->q))
 		return -1;
+	lay->len = (uint16_t)anslen;
 	lay->flags = m.flags;
 	lay->ancount = m.count[SECTION_ANSWER];
 	lay->nscount = m.count[SECTION_AUTHORITY];
 	lay->arcount = m.count[SECTION_ADDITIONAL];
-	lay->records = m.records;
-	while ((more = msg_walk_next(&m, &rr)) == 1)
+	lay->records = (uint16_t)m.records;
+	ttl_acc_init(&acc);
+	while ((more = msg_walk_next(&m, &rr)) == 1) {
 		if (answer_rr(ans, anslen, &rr, lay) == -1)
 			return -1;
-	return more;
+		ttl_acc_add(&acc, ans, &rr);
+	}
+	if (more == -1)
+		return -1;
+	lay->ttl = ttl_acc_lifetime(&acc, m.flags, m.count[SECTION_ANSWER]);
+	return 0;
+}
+
+/* whether a layout can be one dns_answer_parse() made for len bytes */
+static int
+layout_fits(const struct dns_answer *lay, size_t len)
+{
+	if (lay->len != len || lay->records < DNS_HDRLEN ||
+	    lay->records > len)
+		return 0;
+	if (!lay->has_opt)
+		return 1;
+	return lay->records <= lay->opt_start &&
+	    lay->opt_start < lay->opt_rdata &&
+	    lay->opt_rdata + lay->opt_rdlen == lay->opt_end &&
+	    lay->opt_end <= len;
 }
 
 static uint16_t
@@ -1057,7 +1063,7 @@ client_flags(const struct dns_query *q, uint16_t upstream)
 /* Our OPT for the client, carrying the upstream's end-to-end parts. */
 static void
 put_client_opt(struct wbuf *b, const struct dns_query *q, const uint8_t *ans,
-    const struct answer_layout *lay, int with_options)
+    const struct dns_answer *lay, int with_options)
 {
 	uint32_t	 ttl;
 	size_t		 at;
@@ -1076,7 +1082,7 @@ put_client_opt(struct wbuf *b, const struct dns_query *q, const uint8_t *ans,
 /* The whole answer for q, with our OPT record when with_opt is set. */
 static void
 answer_full(struct wbuf *b, const uint8_t *ans, size_t anslen,
-    const struct dns_query *q, const struct answer_layout *lay, int with_opt)
+    const struct dns_query *q, const struct dns_answer *lay, int with_opt)
 {
 	size_t	 arcount;
 
@@ -1104,7 +1110,7 @@ answer_full(struct wbuf *b, const uint8_t *ans, size_t anslen,
 
 static void
 answer_truncated(struct wbuf *b, const struct dns_query *q,
-    const struct answer_layout *lay)
+    const struct dns_answer *lay)
 {
 	put_header(b, q->id, client_flags(q, lay->flags) | DNS_FLAG_TC, 1,
 	    0, 0, q->edns ? 1 : 0);
@@ -1117,11 +1123,23 @@ size_t
 dns_client_answer(const uint8_t *ans, size_t anslen,
     const struct dns_query *q, size_t maxlen, uint8_t *out, size_t outlen)
 {
-	struct answer_layout	 lay;
+	struct dns_answer	 lay;
+
+	if (dns_answer_parse(ans, anslen, q, &lay) == -1)
+		return 0;
+	return dns_answer_client(ans, anslen, &lay, q, maxlen, out, outlen);
+}
+
+size_t
+dns_answer_client(const uint8_t *ans, size_t anslen,
+    const struct dns_answer *a, const struct dns_query *q, size_t maxlen,
+    uint8_t *out, size_t outlen)
+{
+	struct dns_answer	 lay = *a;
 	struct wbuf		 b;
 	size_t			 cap;
 
-	if (answer_walk(ans, anslen, q, &lay) == -1)
+	if (!layout_fits(&lay, anslen))
 		return 0;
 	/* an extended rcode cannot be told to a client without EDNS */
 	if (lay.has_opt && (lay.opt_ttl >> 24) != 0 && !q->edns)
@@ -1183,79 +1201,99 @@ soa_minimum(const uint8_t *msg, const struct rr *rr, uint32_t *minimum)
 	return wire_ok(&w) && wire_left(&w) == 0 ? 0 : -1;
 }
 
+static void
+ttl_acc_init(struct ttl_acc *acc)
+{
+	acc->records = acc->soa = UINT32_MAX;
+	acc->bad_soa = 0;
+}
+
+/* the answer and authority records count, the OPT and additional do not */
+static void
+ttl_acc_add(struct ttl_acc *acc, const uint8_t *msg, const struct rr *rr)
+{
+	uint32_t	 minimum;
+
+	if (rr->type == DNS_TYPE_OPT || rr->section == SECTION_ADDITIONAL)
+		return;
+	acc->records = ttl_min(acc->records, ttl_value(rr->ttl));
+	if (rr->section != SECTION_AUTHORITY || rr->type != DNS_TYPE_SOA)
+		return;
+	if (soa_minimum(msg, rr, &minimum) == -1)
+		acc->bad_soa = 1;
+	else
+		acc->soa = ttl_min(acc->soa, minimum);
+}
+
 /*
  * A negative answer lives as long as its SOA's TTL and MINIMUM allow
  * (RFC 2308 section 5). Every other answer and authority record caps
  * it too, so a CNAME in an NXDOMAIN answer or an NSEC beside the SOA is
- * never served after its own TTL has run out.
+ * never served after its own TTL has run out. 0: not to be kept.
  */
+static uint32_t
+ttl_acc_lifetime(const struct ttl_acc *acc, uint16_t flags, uint16_t ancount)
+{
+	uint32_t	 records = acc->records;
+	int		 rcode, negative;
+
+	rcode = DNS_RCODE(flags);
+	if (acc->bad_soa || (flags & DNS_FLAG_TC) ||
+	    (rcode != DNS_RCODE_NOERROR && rcode != DNS_RCODE_NXDOMAIN))
+		return 0;
+	negative = rcode == DNS_RCODE_NXDOMAIN || ancount == 0;
+	if (negative && acc->soa == UINT32_MAX)
+		return 0;
+	if (negative)
+		records = ttl_min(records, acc->soa);
+	/* only OPT records where answers should be: nothing to keep */
+	return records != UINT32_MAX ? records : 0;
+}
+
 int
 dns_answer_ttl(const uint8_t *msg, size_t len, uint32_t *ttl)
 {
 	struct msg_walk		 m;
 	struct dns_question	 q;
 	struct rr		 rr;
-	uint32_t		 records, soa, minimum;
-	int			 more, rcode, negative;
+	struct ttl_acc		 acc;
+	int			 more;
 
 	*ttl = 0;
 	if (msg_walk_init(&m, msg, len, &q) == -1)
 		return -1;
-	records = soa = UINT32_MAX;
-	while ((more = msg_walk_next(&m, &rr)) == 1) {
-		if (rr.type == DNS_TYPE_OPT || rr.section == SECTION_ADDITIONAL)
-			continue;
-		records = ttl_min(records, ttl_value(rr.ttl));
-		if (rr.section != SECTION_AUTHORITY ||
-		    rr.type != DNS_TYPE_SOA)
-			continue;
-		if (soa_minimum(msg, &rr, &minimum) == -1)
-			return -1;
-		soa = ttl_min(soa, minimum);
-	}
-	if (more == -1)
+	ttl_acc_init(&acc);
+	while ((more = msg_walk_next(&m, &rr)) == 1)
+		ttl_acc_add(&acc, msg, &rr);
+	if (more == -1 || acc.bad_soa)
 		return -1;
-
-	rcode = DNS_RCODE(m.flags);
-	if ((m.flags & DNS_FLAG_TC) ||
-	    (rcode != DNS_RCODE_NOERROR && rcode != DNS_RCODE_NXDOMAIN))
-		return 0;
-	negative = rcode == DNS_RCODE_NXDOMAIN ||
-	    m.count[SECTION_ANSWER] == 0;
-	if (negative && soa == UINT32_MAX)
-		return 0;
-	if (negative)
-		records = ttl_min(records, soa);
-	/* only OPT records where answers should be: nothing to keep */
-	if (records != UINT32_MAX)
-		*ttl = records;
+	*ttl = ttl_acc_lifetime(&acc, m.flags, m.count[SECTION_ANSWER]);
 	return 0;
 }
 
 /*
- * Every TTL but the OPT's becomes fixed when that is not 0, else the TTL
- * less age and at most cap. The message is checked whole first, so one
- * that turns out bad stays as it was.
+ * Every TTL but the OPT's: fixed when that is not 0, else at most cap,
+ * less age. One walk, no check beyond the cursor's: the message was
+ * checked whole when it was parsed.
  */
-static int
-ttl_rewrite(uint8_t *msg, size_t len, uint32_t age, uint32_t fixed,
-    uint32_t cap)
+int
+dns_answer_set_ttl(uint8_t *msg, size_t len, uint32_t age, uint32_t cap,
+    uint32_t fixed)
 {
 	struct msg_walk		 m;
 	struct dns_question	 q;
 	struct rr		 rr;
 	uint32_t		 ttl;
+	int			 more;
 
-	if (msg_check(msg, len) == -1 ||
-	    msg_walk_init(&m, msg, len, &q) == -1)
+	if (msg_walk_init(&m, msg, len, &q) == -1)
 		return -1;
-	while (msg_walk_next(&m, &rr) == 1) {
+	while ((more = msg_walk_next(&m, &rr)) == 1) {
 		/* the OPT's TTL field holds EDNS flags, not a lifetime */
 		if (rr.type == DNS_TYPE_OPT)
 			continue;
-		ttl = ttl_value(rr.ttl);
+		ttl = ttl_min(ttl_value(rr.ttl), cap);
 		ttl = ttl > age ? ttl - age : 0;
-		ttl = ttl_min(ttl, cap);
 		if (fixed != 0)
 			ttl = fixed;
 		msg[rr.ttl_at] = (uint8_t)(ttl >> 24);
@@ -1263,19 +1301,7 @@ ttl_rewrite(uint8_t *msg, size_t len, uint32_t age, uint32_t fixed,
 		msg[rr.ttl_at + 2] = (uint8_t)(ttl >> 8);
 		msg[rr.ttl_at + 3] = (uint8_t)ttl;
 	}
-	return 0;
-}
-
-int
-dns_answer_set_ttl(uint8_t *msg, size_t len, uint32_t age, uint32_t fixed)
-{
-	return ttl_rewrite(msg, len, age, fixed, UINT32_MAX);
-}
-
-int
-dns_answer_cap_ttl(uint8_t *msg, size_t len, uint32_t cap)
-{
-	return ttl_rewrite(msg, len, 0, 0, cap);
+	return more;
 }
 
 /*

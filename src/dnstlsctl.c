@@ -103,10 +103,7 @@ die(int status, const char *fmt, ...)
 static int64_t
 now_ms(void)
 {
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)monotonic_ms();
 }
 
 /* milliseconds left before the deadline, or the timeout error */
@@ -368,16 +365,12 @@ main(int argc, char *argv[])
 		usage(EXIT_TROUBLE);
 	}
 
-#ifdef __OpenBSD__
-	if (pledge("stdio unix", NULL) == -1)
+	if (pledge_promises("stdio unix") == -1)
 		die(EXIT_TROUBLE, "pledge: %s", strerror(errno));
-#endif
 	deadline = now_ms() + CTL_TIMEOUT_MS;
 	fd = connect_socket(deadline);
-#ifdef __OpenBSD__
-	if (pledge("stdio", NULL) == -1)
+	if (pledge_promises("stdio") == -1)
 		die(EXIT_TROUBLE, "pledge: %s", strerror(errno));
-#endif
 	if (imsgbuf_init(&ibuf, fd) == -1)
 		die(EXIT_TROUBLE, "imsgbuf_init: %s", strerror(errno));
 	memset(&rp, 0, sizeof(rp));

@@ -57,6 +57,8 @@ usage(int status)
 	    "  -n, --check          check the configuration and exit "
 	    "(with -v, print it)\n"
 	    "  -s, --socket PATH    control socket; default %s\n"
+	    "                       (accepted, not used yet: this version has "
+	    "no control socket)\n"
 	    "  -u, --user USER      user name or numeric uid to run as; "
 	    "default %s\n"
 	    "  -v, --verbose        more logging (repeatable)\n"
@@ -204,42 +206,26 @@ apply_cmdline(struct dnstlsd_conf *conf, const struct cmdline *cl)
 /*
  * The frontend is exec'd from this binary, the resolver from its own
  * beside it: find both without guessing, and fail before binding anything
- * when the resolver is missing.
+ * when one is missing.
  */
 static void
-find_programs(const char *argv0, struct child_programs *progs)
+find_programs(const char *argv0)
 {
-	static char	 self[PATH_MAX], resolver[PATH_MAX];
-	char		 msg[PATH_MAX + 128];
-	const char	*slash;
-	ssize_t		 n;
-	int		 len;
+	char	 self[PATH_MAX], err[PATH_MAX + 128];
 
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0)
-		self[n] = '\0';
-	else if (argv0[0] == '/' && strlen(argv0) < sizeof(self))
+	if (self_path(self, sizeof(self)) == -1) {
+		if (argv0[0] != '/' || strlen(argv0) >= sizeof(self))
+			die("must be started with an absolute path");
 		memcpy(self, argv0, strlen(argv0) + 1);
-	else
-		die("must be started with an absolute path");
-	slash = strrchr(self, '/');
-	len = snprintf(resolver, sizeof(resolver), "%.*s/%s",
-	    (int)(slash - self), self, RESOLVER_PROGRAM);
-	if (len < 0 || (size_t)len >= sizeof(resolver))
-		die("the path of dnstlsd is too long");
-	if (access(resolver, X_OK) == -1) {
-		snprintf(msg, sizeof(msg), "%s: %s (it belongs beside dnstlsd)",
-		    resolver, strerror(errno));
-		die(msg);
 	}
-	progs->frontend = self;
-	progs->resolver = resolver;
+	if (parent_find_programs(self, err, sizeof(err)) == -1)
+		die(err);
 }
 
 static __attribute__((__noreturn__)) void
 child_role(const char *role)
 {
-	if (strcmp(role, "frontend") == 0)
+	if (strcmp(role, proc_name(PROC_FRONTEND)) == 0)
 		frontend_main();
 	die("unknown process role");
 }
@@ -248,7 +234,6 @@ int
 main(int argc, char *argv[])
 {
 	struct dnstlsd_conf	 conf;
-	struct child_programs	 progs;
 	struct cmdline		 cl;
 	char			 err[CONF_ERRLEN];
 
@@ -273,6 +258,6 @@ main(int argc, char *argv[])
 		fprintf(stderr, "configuration OK\n");
 		exit(0);
 	}
-	find_programs(argv[0], &progs);
-	parent_main(&conf, cl.foreground, cl.verbose, &progs);
+	find_programs(argv[0]);
+	parent_main(&conf, cl.foreground, cl.verbose);
 }

@@ -44,6 +44,8 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "channel.h"
+#include "child.h"
 #include "dns.h"
 #include "dnstlsd.h"
 #include "log.h"
@@ -134,11 +136,15 @@ struct listener {
 	struct event		*resume;	/* accept paused on EMFILE */
 };
 
+/*
+ * The counters: those of the minute's summary line (troubles[]), and
+ * queries by transport and answers by rcode, which are what struct
+ * stats_frontend (stats.h) reports for the statistics.
+ */
 struct frontend_stats {
 	uint64_t	 queries_udp, queries_tcp;
 	uint64_t	 rejected, dropped, overload, overload_client;
-	uint64_t	 servfail, bad_answers, timeouts;
-	uint64_t	 coalesced;
+	uint64_t	 bad_answers, timeouts;
 	uint64_t	 rcode[16];
 	uint64_t	 tcp_refused, tcp_over_share, tcp_displaced;
 	uint64_t	 tcp_slow, tcp_unread;
@@ -157,6 +163,8 @@ struct udp_batch {
 struct udp_out {
 	int			 fd;
 	unsigned int		 n;
+	int			 armed;		/* a flush is on its way */
+	struct event		*flush;
 	struct mmsghdr		 msg[UDP_BATCH];
 	struct iovec		 iov[UDP_BATCH];
 	struct sockaddr_storage	 to[UDP_BATCH];
@@ -165,10 +173,8 @@ struct udp_out {
 
 struct frontend {
 	struct event_base	*base;
-	struct child_startup	 cs;
 	struct conf_main	 conf;
-	struct imsgbuf		 resolver;
-	struct event		*resolver_rev, *resolver_wev, *parent_ev;
+	struct channel		*resolver;
 	struct listener		 udp[CONF_MAX_LISTEN], tcp[CONF_MAX_LISTEN];
 	int			 nudp, ntcp;
 	struct upquery		*slot[MAX_INFLIGHT];
@@ -193,28 +199,10 @@ struct frontend {
 	uint8_t			 out[DNS_MAXMSG + 2];
 };
 
-static const struct imsg_rule startup_rules[] = {
-	{ IMSG_STARTUP, sizeof(struct proc_startup),
-	    sizeof(struct proc_startup), 0 },
-	{ IMSG_LISTEN_UDP, 0, 0, 1 },
-	{ IMSG_LISTEN_TCP, 0, 0, 1 },
-	{ IMSG_PEER_SOCKET, 0, 0, 1 },
-	{ IMSG_CONF_MAIN, sizeof(struct conf_main), sizeof(struct conf_main),
-	    0 },
-	{ IMSG_CONF_END, 0, 0, 0 },
-};
-
-static const struct imsg_rule resolver_rules[] = {
-	{ IMSG_ANSWER, DNS_HDRLEN, DNS_MAXMSG, 0 },
-	{ IMSG_SERVFAIL, 0, 0, 0 },
-};
-
 static void	 fquery_timeout(evutil_socket_t, short, void *);
 static void	 tcp_client_free(struct tcp_client *);
 static void	 tcp_client_resume(struct tcp_client *);
 static int	 tcp_send(struct tcp_client *, const uint8_t *, size_t);
-
-#define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
  * --- questions in flight: ids are slot numbers plus a sequence number,
@@ -369,29 +357,26 @@ fquery_free(struct fquery *fq)
 
 /*
  * Join the question already asked, or ask it: the one upstream query
- * carries the first client's letter case, which dns_client_answer()
- * puts right for every other. buf is scratch for the query. 0, or -1
- * when the resolver cannot be told.
+ * carries the first client's letter case, which dns_answer_client()
+ * puts right for every other. key is dns_query_key() of the query with
+ * DNS_KEY_UPSTREAM; buf is scratch for the query. 0, or -1 when the
+ * resolver cannot be told.
  */
 static int
-fquery_ask(struct frontend *fe, struct fquery *fq, uint8_t *buf)
+fquery_ask(struct frontend *fe, struct fquery *fq, const uint8_t *key,
+    size_t keylen, uint8_t *buf)
 {
 	struct upquery	*u;
-	uint8_t		 key[DNS_KEY_MAX];
-	size_t		 keylen, qlen;
+	size_t		 qlen;
 	uint32_t	 bucket;
 
-	if ((keylen = dns_query_key(&fq->q, DNS_KEY_UPSTREAM, key)) == 0)
-		return -1;
 	bucket = coalesce_bucket(fe, key, keylen);
-	if ((u = upquery_find(fe, key, keylen, bucket)) != NULL) {
-		fe->stats.coalesced++;
-	} else {
+	if ((u = upquery_find(fe, key, keylen, bucket)) == NULL) {
 		if ((u = upquery_new(fe, key, keylen, bucket)) == NULL)
 			return -1;
 		qlen = dns_build_query(&fq->q, 0, 0, buf, DNS_MAXMSG);
-		if (qlen == 0 || imsg_compose(&fe->resolver, IMSG_QUERY, u->id,
-		    -1, buf, qlen) == -1) {
+		if (qlen == 0 || channel_compose(fe->resolver, IMSG_QUERY,
+		    u->id, -1, buf, qlen) == -1) {
 			upquery_free(fe, u);
 			return -1;
 		}
@@ -399,16 +384,6 @@ fquery_ask(struct frontend *fe, struct fquery *fq, uint8_t *buf)
 	fq->up = u;
 	TAILQ_INSERT_TAIL(&u->waiters, fq, up_entry);
 	return 0;
-}
-
-/* the coarse clock is enough for TTLs and token buckets, and cheaper */
-static uint64_t
-now_ms(void)
-{
-	struct timespec	 now;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
 }
 
 /* --- sending answers --- */
@@ -428,23 +403,26 @@ answer_limit(const struct dns_query *q, enum transport transport)
 }
 
 /*
- * An answer from the cache, fitted to this client like any other; 0 on
- * a miss. Stale entries are served only when every upstream failed.
+ * An answer from the cache (key: dns_query_key() of q), fitted to this
+ * client like any other; 0 on a miss. Stale entries are served only
+ * when every upstream failed.
  */
 static size_t
 cache_answer(struct frontend *fe, const struct dns_query *q,
-    enum transport transport, int stale, uint8_t *out)
+    const uint8_t *key, size_t keylen, enum transport transport, int stale,
+    uint8_t *out)
 {
-	size_t	 n;
+	struct dns_answer	 a;
+	size_t			 n;
 
 	if (fe->cache == NULL)
 		return 0;
-	n = cache_lookup(fe->cache, q, now_ms() / 1000, stale, fe->cached,
-	    sizeof(fe->cached));
+	n = cache_lookup(fe->cache, key, keylen, monotonic_coarse_ms() / 1000,
+	    stale, fe->cached, sizeof(fe->cached), &a);
 	if (n == 0)
 		return 0;
-	return dns_client_answer(fe->cached, n, q, answer_limit(q, transport),
-	    out, DNS_MAXMSG);
+	return dns_answer_client(fe->cached, n, &a, q,
+	    answer_limit(q, transport), out, DNS_MAXMSG);
 }
 
 static void
@@ -465,7 +443,20 @@ udp_flush(struct frontend *fe)
 	o->n = 0;
 }
 
-/* queue an answer; udp_flush() sends the batch once a wakeup is done */
+static void
+udp_flush_due(evutil_socket_t fd, short events, void *arg)
+{
+	struct frontend	*fe = arg;
+
+	fe->udp_out.armed = 0;
+	udp_flush(fe);
+}
+
+/*
+ * Queue an answer. The first of a pass of the event loop arms one flush,
+ * which libevent runs after every callback due in this pass: all their
+ * answers leave with one sendmmsg() per socket.
+ */
 static void
 udp_send(struct frontend *fe, int fd, const struct sockaddr_storage *to,
     socklen_t tolen, const uint8_t *msg, size_t len)
@@ -493,6 +484,10 @@ udp_send(struct frontend *fe, int fd, const struct sockaddr_storage *to,
 	h->msg_iov = &o->iov[o->n];
 	h->msg_iovlen = 1;
 	o->n++;
+	if (!o->armed) {
+		o->armed = 1;
+		event_active(o->flush, EV_TIMEOUT, 1);
+	}
 }
 
 /* deliver an answer already fitted to the query's transport */
@@ -512,14 +507,16 @@ static void
 fquery_servfail(struct fquery *fq)
 {
 	struct frontend	*fe = fq->fe;
-	size_t		 len;
+	uint8_t		 key[DNS_KEY_MAX];
+	size_t		 keylen, len;
 
-	if (fe->conf.serve_stale && (len = cache_answer(fe, &fq->q,
-	    fq->transport, 1, fe->out)) > 0) {
+	if (fe->conf.serve_stale && fe->cache != NULL &&
+	    (keylen = dns_query_key(&fq->q, DNS_KEY_UPSTREAM, key)) > 0 &&
+	    (len = cache_answer(fe, &fq->q, key, keylen, fq->transport, 1,
+	    fe->out)) > 0) {
 		fquery_reply(fq, fe->out, len);
 		return;
 	}
-	fe->stats.servfail++;
 	len = dns_error_answer(&fq->q, DNS_RCODE_SERVFAIL, fe->out,
 	    sizeof(fe->out));
 	if (len == 0) {
@@ -529,36 +526,34 @@ fquery_servfail(struct fquery *fq)
 	fquery_reply(fq, fe->out, len);
 }
 
-/* the upstream's answer fitted to one waiter; *stored once it is cached */
+/* the upstream's answer, parsed once into *a, fitted to one waiter */
 static void
 fquery_answer(struct fquery *fq, const uint8_t *ans, size_t anslen,
-    int *stored)
+    const struct dns_answer *a)
 {
 	struct frontend	*fe = fq->fe;
-	size_t		 maxlen, len;
+	size_t		 len = 0;
 
-	maxlen = answer_limit(&fq->q, fq->transport);
-	len = dns_client_answer(ans, anslen, &fq->q, maxlen, fe->out,
-	    sizeof(fe->out));
+	if (a != NULL)
+		len = dns_answer_client(ans, anslen, a, &fq->q,
+		    answer_limit(&fq->q, fq->transport), fe->out,
+		    sizeof(fe->out));
 	if (len == 0) {
 		fe->stats.bad_answers++;
 		log_debug("invalid answer from the resolver: SERVFAIL");
 		fquery_servfail(fq);
 		return;
 	}
-	/* only an answer that proved valid for its question is kept */
-	if (fe->cache != NULL && !*stored) {
-		cache_store(fe->cache, &fq->q, ans, anslen, now_ms() / 1000);
-		*stored = 1;
-	}
 	fquery_reply(fq, fe->out, len);
 }
 
 /*
  * The resolver's answer (or SERVFAIL when ans is NULL) for every client
- * waiting: the upquery goes first, so that answering, which may free
- * TCP clients and so other waiters' links, never walks a freed list,
- * and no query joins a question already answered.
+ * waiting, walked once for all of them: every waiter asked the same
+ * question (the key says so), and only an answer that proved valid for
+ * it is cached. The upquery goes first, so that answering, which may
+ * free TCP clients and so other waiters' links, never walks a freed
+ * list, and no query joins a question already answered.
  */
 static void
 upquery_done(struct frontend *fe, struct upquery *u, const uint8_t *ans,
@@ -566,8 +561,15 @@ upquery_done(struct frontend *fe, struct upquery *u, const uint8_t *ans,
 {
 	struct fquery_list	 waiters;
 	struct fquery		*fq;
-	int			 stored = 0;
+	struct dns_answer	 a, *valid = NULL;
 
+	fq = TAILQ_FIRST(&u->waiters);
+	if (ans != NULL && dns_answer_parse(ans, anslen, &fq->q, &a) == 0) {
+		valid = &a;
+		if (fe->cache != NULL)
+			cache_store(fe->cache, u->key, u->keylen, ans, anslen,
+			    &a, monotonic_coarse_ms() / 1000);
+	}
 	TAILQ_INIT(&waiters);
 	TAILQ_CONCAT(&waiters, &u->waiters, up_entry);
 	TAILQ_FOREACH(fq, &waiters, up_entry)
@@ -578,7 +580,7 @@ upquery_done(struct frontend *fe, struct upquery *u, const uint8_t *ans,
 		if (ans == NULL)
 			fquery_servfail(fq);
 		else
-			fquery_answer(fq, ans, anslen, &stored);
+			fquery_answer(fq, ans, anslen, valid);
 	}
 }
 
@@ -590,43 +592,29 @@ fquery_timeout(evutil_socket_t fd, short events, void *arg)
 
 	fe->stats.timeouts++;
 	fquery_servfail(fq);
-	udp_flush(fe);
 }
 
-/* --- the resolver channel --- */
+/* --- from the resolver --- */
 
 static void
-resolver_flush(struct frontend *fe)
-{
-	channel_flush(&fe->resolver, fe->resolver_wev, "resolver");
-}
-
-static void
-resolver_writable(evutil_socket_t fd, short events, void *arg)
-{
-	resolver_flush(arg);
-}
-
-static void
-resolver_dispatch(evutil_socket_t fd, short events, void *arg)
+frontend_answer(struct channel *ch, struct imsg *imsg, void *arg)
 {
 	struct frontend	*fe = arg;
 	struct upquery	*u;
-	struct imsg	 imsg;
 
-	if (!sibling_read(&fe->resolver, "resolver"))
-		return;
-	while (channel_get(&fe->resolver, &imsg, resolver_rules,
-	    NELEMS(resolver_rules), "resolver")) {
-		if ((u = upquery_by_id(fe, imsg.hdr.peerid)) == NULL)
-			continue;	/* every waiter timed out meanwhile */
-		if (imsg.hdr.type == IMSG_ANSWER)
-			upquery_done(fe, u, imsg.data, imsg.datalen);
-		else
-			upquery_done(fe, u, NULL, 0);
-	}
-	udp_flush(fe);
-	resolver_flush(fe);
+	/* NULL: every waiter timed out meanwhile */
+	if ((u = upquery_by_id(fe, imsg->hdr.peerid)) != NULL)
+		upquery_done(fe, u, imsg->data, imsg->datalen);
+}
+
+static void
+frontend_servfail(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct frontend	*fe = arg;
+	struct upquery	*u;
+
+	if ((u = upquery_by_id(fe, imsg->hdr.peerid)) != NULL)
+		upquery_done(fe, u, NULL, 0);
 }
 
 /* --- queries from clients --- */
@@ -638,7 +626,7 @@ rate_allowed(struct frontend *fe, const struct sockaddr_storage *from,
 	if (fe->ratelimit == NULL)
 		return 1;
 	if (ratelimit_allow(fe->ratelimit, (const struct sockaddr *)from,
-	    fromlen, now_ms()))
+	    fromlen, monotonic_coarse_ms()))
 		return 1;
 	fe->stats.ratelimited++;
 	return 0;
@@ -649,13 +637,15 @@ rate_allowed(struct frontend *fe, const struct sockaddr_storage *from,
  * new query when one is in flight, so the caller can attach its client.
  */
 static struct fquery *
-handle_query(struct frontend *fe, const uint8_t *msg, size_t len,
+frontend_query(struct frontend *fe, const uint8_t *msg, size_t len,
     enum transport transport, const struct sockaddr_storage *from,
     socklen_t fromlen, uint8_t *reply, size_t *replylen)
 {
 	struct dns_query	 q;
 	struct fquery		*fq;
 	struct timeval		 tv;
+	uint8_t			 key[DNS_KEY_MAX];
+	size_t			 keylen;
 	int			 rcode;
 
 	*replylen = 0;
@@ -670,7 +660,10 @@ handle_query(struct frontend *fe, const uint8_t *msg, size_t len,
 	case DNS_ACCEPT:
 		break;
 	}
-	if ((*replylen = cache_answer(fe, &q, transport, 0, reply)) > 0)
+	/* one key for the cache and the questions in flight */
+	keylen = dns_query_key(&q, DNS_KEY_UPSTREAM, key);
+	if (keylen > 0 && (*replylen = cache_answer(fe, &q, key, keylen,
+	    transport, 0, reply)) > 0)
 		return NULL;
 	/* over the table or the client's share: counted by fquery_new() */
 	if ((fq = fquery_new(fe, &q, transport, from, fromlen)) == NULL) {
@@ -678,7 +671,7 @@ handle_query(struct frontend *fe, const uint8_t *msg, size_t len,
 		    DNS_MAXMSG);
 		return NULL;
 	}
-	if (fquery_ask(fe, fq, reply) == -1) {
+	if (keylen == 0 || fquery_ask(fe, fq, key, keylen, reply) == -1) {
 		fquery_free(fq);
 		fe->stats.overload++;
 		*replylen = dns_error_answer(&q, DNS_RCODE_SERVFAIL, reply,
@@ -714,7 +707,7 @@ udp_query(struct frontend *fe, int fd, const uint8_t *msg, size_t len,
 	/* over the limit: dropped, answering would reflect a flood */
 	if (!rate_allowed(fe, from, fromlen))
 		return;
-	fq = handle_query(fe, msg, len, TRANSPORT_UDP, from, fromlen, fe->out,
+	fq = frontend_query(fe, msg, len, TRANSPORT_UDP, from, fromlen, fe->out,
 	    &replylen);
 	if (fq != NULL)
 		fq->udp_fd = fd;
@@ -763,8 +756,6 @@ udp_readable(evutil_socket_t fd, short events, void *arg)
 		if (n < UDP_BATCH)
 			break;
 	}
-	udp_flush(fe);
-	resolver_flush(fe);
 }
 
 /*
@@ -905,7 +896,7 @@ tcp_query(struct tcp_client *tc, uint8_t *msg, size_t len)
 		fq = NULL;
 		replylen = refuse(msg, len, fe->out);
 	} else
-		fq = handle_query(fe, msg, len, TRANSPORT_TCP, &tc->peer,
+		fq = frontend_query(fe, msg, len, TRANSPORT_TCP, &tc->peer,
 		    tc->peerlen, fe->out, &replylen);
 	evbuffer_drain(bufferevent_get_input(tc->bev), len + 2);
 	if (fq != NULL) {
@@ -980,21 +971,15 @@ static void
 tcp_readable(struct bufferevent *bev, void *arg)
 {
 	struct tcp_client	*tc = arg;
-	struct frontend		*fe = tc->fe;
 
 	tcp_quiet_update(tc, 1);
 	tcp_process(tc);
-	resolver_flush(fe);
 }
 
 static void
 tcp_wake(evutil_socket_t fd, short events, void *arg)
 {
-	struct tcp_client	*tc = arg;
-	struct frontend		*fe = tc->fe;
-
-	tcp_process(tc);
-	resolver_flush(fe);
+	tcp_process(arg);
 }
 
 static void
@@ -1016,7 +1001,6 @@ static void
 tcp_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct tcp_client	*tc = arg;
-	struct frontend		*fe = tc->fe;
 
 	if ((what & BEV_EVENT_EOF) && (what & BEV_EVENT_READING)) {
 		/* half-closed: answer every whole query asked, then close */
@@ -1025,7 +1009,6 @@ tcp_event(struct bufferevent *bev, short what, void *arg)
 		evtimer_del(&tc->deadline);
 		tcp_quiet_update(tc, 0);
 		tcp_process(tc);
-		resolver_flush(fe);
 		return;
 	}
 	tcp_client_free(tc);
@@ -1064,7 +1047,7 @@ tcp_client_new(struct frontend *fe, int fd, const struct sockaddr_storage *peer,
 	struct tcp_client	*tc;
 	struct timeval		 idle = { TCP_IDLE_SEC, 0 };
 	uint32_t		 share;
-	int			 on = 1, unsent = TCP_KERNEL_UNSENT;
+	int			 on = 1;
 
 	if (tcp_admit(fe, peer, peerlen, &share) == -1) {
 		close(fd);
@@ -1082,8 +1065,7 @@ tcp_client_new(struct frontend *fe, int fd, const struct sockaddr_storage *peer,
 	 * does not read up to net.ipv4.tcp_wmem's maximum (4 MB), for every
 	 * connection; with it what is unsent stays here, where it is bounded.
 	 */
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &unsent,
-	    sizeof(unsent));
+	tcp_notsent_lowat(fd, TCP_KERNEL_UNSENT);
 	tc->fe = fe;
 	tc->peer = *peer;
 	tc->peerlen = peerlen;
@@ -1194,7 +1176,7 @@ trouble_summary(evutil_socket_t fd, short events, void *arg)
 	int		 n;
 
 	line[0] = '\0';
-	for (i = 0; i < NELEMS(troubles); i++) {
+	for (i = 0; i < nitems(troubles); i++) {
 		delta = stat_at(&fe->stats, troubles[i].offset) -
 		    stat_at(&fe->logged, troubles[i].offset);
 		if (delta == 0)
@@ -1222,7 +1204,7 @@ start_trouble_log(struct frontend *fe)
 		fatalx("%s: event setup", __func__);
 }
 
-/* --- start-up --- */
+/* --- start-up: child.c calls these, by phase --- */
 
 static void
 add_listener(struct frontend *fe, int fd, int tcp)
@@ -1255,67 +1237,63 @@ start_listener(struct frontend *fe, struct listener *l, int tcp)
 }
 
 static void
-parent_dispatch(evutil_socket_t fd, short events, void *arg)
+frontend_listen_udp(struct channel *ch, struct imsg *imsg, void *arg)
 {
-	struct frontend	*fe = arg;
-	struct imsg	 imsg;
-
-	if (channel_read(&fe->cs.parent, "parent") == -1)
-		fatalx("the parent is gone");
-	/* nothing is expected from the parent once running */
-	if (channel_get(&fe->cs.parent, &imsg, NULL, 0, "parent"))
-		fatalx("protocol violation by the parent");
+	add_listener(arg, imsg->fd, 0);
 }
 
 static void
-receive_startup(struct frontend *fe)
+frontend_listen_tcp(struct channel *ch, struct imsg *imsg, void *arg)
 {
-	struct imsg	 imsg;
-	int		 have_peer = 0;
-
-	for (;;) {
-		child_get_startup(&fe->cs, &imsg);
-		imsg_fatal_check(&imsg, startup_rules, NELEMS(startup_rules),
-		    "parent");
-		switch (imsg.hdr.type) {
-		case IMSG_STARTUP:
-			memcpy(&fe->cs.info, imsg.data, sizeof(fe->cs.info));
-			break;
-		case IMSG_LISTEN_UDP:
-			add_listener(fe, imsg.fd, 0);
-			break;
-		case IMSG_LISTEN_TCP:
-			add_listener(fe, imsg.fd, 1);
-			break;
-		case IMSG_PEER_SOCKET:
-			if (have_peer++)
-				fatalx("protocol violation by the parent");
-			if (imsgbuf_init(&fe->resolver, imsg.fd) == -1)
-				fatal("%s: imsgbuf_init", __func__);
-			break;
-		case IMSG_CONF_MAIN:
-			memcpy(&fe->conf, imsg.data, sizeof(fe->conf));
-			break;
-		case IMSG_CONF_END:
-			if (!have_peer || fe->cs.info.uid == 0)
-				fatalx("incomplete start-up from the parent");
-			return;
-		}
-	}
+	add_listener(arg, imsg->fd, 1);
 }
 
-void
-frontend_main(void)
+/*
+ * The configuration received is the one served from now on. The parent
+ * sends one, at start-up, and no running rule accepts another: taking a
+ * second would mean resizing the cache and the rate limit, not making
+ * them anew.
+ */
+static void
+frontend_configure(void *arg, const struct conf_main *cm)
+{
+	struct frontend	*fe = arg;
+
+	fe->conf = *cm;
+	if (fe->conf.cache_size > 0 && (fe->cache = cache_new(
+	    fe->conf.cache_size, (size_t)fe->conf.cache_size *
+	    CACHE_BYTES_PER_ENTRY)) == NULL)
+		fatal("%s: cache_new", __func__);
+	if (fe->conf.ratelimit > 0 && (fe->ratelimit =
+	    ratelimit_new(fe->conf.ratelimit, RATELIMIT_CLIENTS)) == NULL)
+		fatal("%s: ratelimit_new", __func__);
+}
+
+/* sandboxed now: serve */
+static void
+frontend_start(void *arg)
+{
+	struct frontend	*fe = arg;
+	int		 n;
+
+	fe->resolver = child_channel(PROC_RESOLVER);
+	for (n = 0; n < fe->nudp; n++)
+		start_listener(fe, &fe->udp[n], 0);
+	for (n = 0; n < fe->ntcp; n++)
+		start_listener(fe, &fe->tcp[n], 1);
+	start_trouble_log(fe);
+	log_debug("serving %d udp and %d tcp sockets", fe->nudp, fe->ntcp);
+}
+
+static void *
+frontend_init(void)
 {
 	struct frontend	*fe;
 	uint32_t	 i;
-	int		 n;
 
 	if ((fe = calloc(1, sizeof(*fe))) == NULL)
 		fatal("%s", __func__);
-	child_init(PROC_FRONTEND, &fe->cs);
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
+	fe->base = child_base();
 	for (i = 0; i < MAX_INFLIGHT; i++)
 		fe->free_slot[i] = MAX_INFLIGHT - 1 - i;
 	fe->nfree = MAX_INFLIGHT;
@@ -1325,37 +1303,43 @@ frontend_main(void)
 	if ((fe->inflight = client_count_new(MAX_INFLIGHT)) == NULL ||
 	    (fe->conns = client_count_new(MAX_TCP_CLIENTS + 1)) == NULL)
 		fatal("%s: client_count_new", __func__);
+	if ((fe->udp_out.flush = event_new(fe->base, -1, 0, udp_flush_due,
+	    fe)) == NULL)
+		fatalx("%s: event_new", __func__);
+	return fe;
+}
 
-	receive_startup(fe);
-	if (fe->conf.cache_size > 0 && (fe->cache = cache_new(
-	    fe->conf.cache_size, (size_t)fe->conf.cache_size *
-	    CACHE_BYTES_PER_ENTRY)) == NULL)
-		fatal("%s: cache_new", __func__);
-	if (fe->conf.ratelimit > 0 && (fe->ratelimit =
-	    ratelimit_new(fe->conf.ratelimit, RATELIMIT_CLIENTS)) == NULL)
-		fatal("%s: ratelimit_new", __func__);
-	if ((fe->base = event_base_new()) == NULL)
-		fatalx("event_base_new");
-	child_enter_sandbox(PROC_FRONTEND, &fe->cs);
+/* from the parent: the sockets, before the first configuration */
+static const struct channel_rule frontend_rules_startup[] = {
+	{ { IMSG_LISTEN_UDP, 0, 0, 1 }, 0, frontend_listen_udp },
+	{ { IMSG_LISTEN_TCP, 0, 0, 1 }, 0, frontend_listen_tcp },
+};
 
-	set_nonblock(fe->cs.parent.fd);
-	set_nonblock(fe->resolver.fd);
-	fe->parent_ev = event_new(fe->base, fe->cs.parent.fd,
-	    EV_READ | EV_PERSIST, parent_dispatch, fe);
-	fe->resolver_rev = event_new(fe->base, fe->resolver.fd,
-	    EV_READ | EV_PERSIST, resolver_dispatch, fe);
-	fe->resolver_wev = event_new(fe->base, fe->resolver.fd, EV_WRITE,
-	    resolver_writable, fe);
-	if (fe->parent_ev == NULL || fe->resolver_rev == NULL ||
-	    fe->resolver_wev == NULL || event_add(fe->parent_ev, NULL) == -1 ||
-	    event_add(fe->resolver_rev, NULL) == -1)
-		fatalx("%s: event setup", __func__);
-	for (n = 0; n < fe->nudp; n++)
-		start_listener(fe, &fe->udp[n], 0);
-	for (n = 0; n < fe->ntcp; n++)
-		start_listener(fe, &fe->tcp[n], 1);
-	start_trouble_log(fe);
-	log_debug("serving %d udp and %d tcp sockets", fe->nudp, fe->ntcp);
-	event_base_dispatch(fe->base);
-	fatalx("event loop ended");
+/* from the resolver */
+static const struct channel_rule frontend_rules_resolver[] = {
+	{ { IMSG_ANSWER, DNS_HDRLEN, DNS_MAXMSG, 0 }, 0, frontend_answer },
+	{ { IMSG_SERVFAIL, 0, 0, 0 }, 0, frontend_servfail },
+};
+
+static const struct child_sibling frontend_siblings[] = {
+	{ PROC_RESOLVER, frontend_rules_resolver,
+	    nitems(frontend_rules_resolver) },
+};
+
+static const struct child_def frontend_def = {
+	.role = PROC_FRONTEND,
+	.sandbox = SANDBOX_FRONTEND,
+	.init = frontend_init,
+	.startup_rules = frontend_rules_startup,
+	.nstartup_rules = nitems(frontend_rules_startup),
+	.siblings = frontend_siblings,
+	.nsiblings = nitems(frontend_siblings),
+	.configure = frontend_configure,
+	.start = frontend_start,
+};
+
+void
+frontend_main(void)
+{
+	child_main(&frontend_def);
 }

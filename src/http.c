@@ -28,6 +28,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "compat.h"
 #include "http.h"
 
 enum state {
@@ -82,7 +83,6 @@ static const struct {
 	{ 505, "HTTP Version Not Supported" },
 };
 
-#define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* RFC 9110 5.6.2 */
 static int
@@ -181,7 +181,7 @@ field_of(const struct http_parser *p)
 
 	if (p->overlong)
 		return F_OTHER;
-	for (i = 0; i < NELEMS(fields); i++)
+	for (i = 0; i < nitems(fields); i++)
 		if (strcasecmp(p->tok, fields[i].name) == 0)
 			return fields[i].field;
 	return F_OTHER;
@@ -427,7 +427,7 @@ http_reason(int status)
 {
 	size_t	 i;
 
-	for (i = 0; i < NELEMS(reasons); i++)
+	for (i = 0; i < nitems(reasons); i++)
 		if (reasons[i].status == status)
 			return reasons[i].reason;
 	return "Error";

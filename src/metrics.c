@@ -30,13 +30,13 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "compat.h"
 #include "histogram.h"
 #include "metrics.h"
 #include "pin.h"
 #include "sbuf.h"
 #include "stats.h"
 
-#define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 #define US_PER_SEC	UINT64_C(1000000)
 #define ALWAYS_RCODES	6	/* NOERROR..REFUSED: shown even when 0 */
 
@@ -251,7 +251,7 @@ render_frontend(struct sbuf *sb, const struct stats_frontend *st)
 
 	render_queries(sb, st);
 	render_latency(sb, &st->latency);
-	for (i = 0; i < NELEMS(frontend_metrics); i++) {
+	for (i = 0; i < nitems(frontend_metrics); i++) {
 		m = &frontend_metrics[i];
 		family(sb, m->name, m->type, m->help);
 		sbuf_printf(sb, "%s %" PRIu64 "\n", m->name, field(st, m));
@@ -346,7 +346,7 @@ render_upstreams(struct sbuf *sb, const struct stats_upstream *up, size_t nup)
 
 	render_info(sb, up, nup);
 	render_state(sb, up, nup);
-	for (j = 0; j < NELEMS(upstream_metrics); j++) {
+	for (j = 0; j < nitems(upstream_metrics); j++) {
 		m = &upstream_metrics[j];
 		family(sb, m->name, m->type, m->help);
 		for (i = 0; i < nup; i++) {

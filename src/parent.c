@@ -16,12 +16,12 @@
 
 /*
  * The parent process. Starts as root: reads the CA bundle, binds the
- * listening sockets, starts the frontend and the resolver with fork+exec
- * and hands them their sockets and configuration; then drops to the
- * run-as user keeping only CAP_NET_BIND_SERVICE, writes the children's
- * log lines (under their role, escaped, rate-limited: a child is not
- * trusted with the log), and shuts everything down when a child dies or
- * on SIGTERM.
+ * listening sockets, starts the children its table names (procs[]) with
+ * fork+exec and hands them their sockets and configuration; then drops
+ * to the run-as user keeping only CAP_NET_BIND_SERVICE, writes the
+ * children's log lines (under their role, escaped, rate-limited: a child
+ * is not trusted with the log), and shuts everything down when a child
+ * dies or on SIGTERM.
  * It never parses DNS and never talks to clients or upstreams.
  */
 
@@ -45,8 +45,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
+#include "channel.h"
 #include "config.h"
 #include "dnstlsd.h"
+#include "file.h"
 #include "log.h"
 #include "logline.h"
 #include "sandbox.h"
@@ -58,31 +61,97 @@
 #define CHILD_LOG_RATE	50	/* lines a second from each child */
 #define CHILD_LOG_BURST	200
 #define CHILD_LOG_REPORT_MS 1000 /* how often drops are reported */
+#define NETWORK_SETTLE_MS	1000	/* changes come in bursts */
+#define PASSWD_FILE		"/etc/passwd"
 
-struct child {
-	enum proc_role		 role;
-	pid_t			 pid;
-	struct imsgbuf		 ibuf;
-	struct event		*ev;
-	struct logline_limit	 log_limit;
-	struct event		*log_dropped_ev;
+struct parent;
+
+/*
+ * One row per child: who it is, which program runs it, what it is sent
+ * and what it may send. The rest is its state once started.
+ */
+struct proc {
+	enum proc_role			 role;
+	const char			*program;	/* beside dnstlsd;
+							   NULL: dnstlsd */
+	/* descriptors and the like, before the first configuration */
+	void				(*send_startup)(struct parent *,
+					    struct proc *);
+	/* a configuration: IMSG_CONF_BEGIN, its items, IMSG_CONF_END */
+	void				(*send_config)(struct parent *,
+					    struct proc *);
+	const struct channel_rule	*rules;		/* what it may send */
+	size_t				 nrules;
+	/* at run time */
+	char				 path[PATH_MAX];
+	pid_t				 pid;
+	int				 started;	/* ch is set up */
+	struct channel			 ch;
+	struct logline_limit		 log_limit;
+	struct event			*log_dropped_ev;
+};
+
+/* a channel between two children: each is sent one end */
+struct proc_link {
+	enum proc_role		 a, b;
 };
 
 struct parent {
 	struct event_base	*base;
-	struct child		 child[2];	/* frontend, resolver */
+	const struct dnstlsd_conf *conf;
+	struct proc_startup	 startup;
+	uint8_t			*ca;		/* for the resolver */
+	size_t			 calen;
 	int			 shutting_down;
 	int			 netwatch_fd;
 	struct event		*netwatch_ev, *netwatch_settle;
 };
 
-#define NETWORK_SETTLE_MS	1000	/* changes come in bursts */
-#define PASSWD_FILE		"/etc/passwd"
+static void	 parent_log(struct channel *, struct imsg *, void *);
+static void	 log_dropped_timer(evutil_socket_t, short, void *);
+static void	 drain_child(struct proc *);
+static void	 send_frontend_startup(struct parent *, struct proc *);
+static void	 send_frontend_config(struct parent *, struct proc *);
+static void	 send_resolver_config(struct parent *, struct proc *);
 
-static const struct imsg_rule parent_rules[] = {
-	{ IMSG_LOG, sizeof(struct log_msg) + 1,
-	    sizeof(struct log_msg) + LOG_MSG_MAX, 0 },
+/* what every child may send */
+static const struct channel_rule parent_rules_child[] = {
+	{ { IMSG_LOG, sizeof(struct log_msg) + 1,
+	    sizeof(struct log_msg) + LOG_MSG_MAX, 0 }, 0, parent_log },
 };
+
+/* the children, in the order they start */
+static struct proc procs[] = {
+	{
+		.role = PROC_FRONTEND,
+		.send_startup = send_frontend_startup,
+		.send_config = send_frontend_config,
+		.rules = parent_rules_child,
+		.nrules = nitems(parent_rules_child),
+	},
+	{
+		.role = PROC_RESOLVER,
+		.program = RESOLVER_PROGRAM,
+		.send_config = send_resolver_config,
+		.rules = parent_rules_child,
+		.nrules = nitems(parent_rules_child),
+	},
+};
+
+static const struct proc_link links[] = {
+	{ PROC_FRONTEND, PROC_RESOLVER },
+};
+
+static struct proc *
+proc_of(enum proc_role role)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(procs); i++)
+		if (procs[i].role == role)
+			return &procs[i];
+	fatalx("%s: no %s in the table", __func__, proc_name(role));
+}
 
 /*
  * A static glibc program must not call getpwnam(): it would load the
@@ -154,38 +223,6 @@ ca_needed(const struct dnstlsd_conf *conf)
 	return 0;
 }
 
-static uint8_t *
-load_ca(const char *path, size_t *lenp)
-{
-	struct stat	 st;
-	uint8_t		*buf;
-	size_t		 off = 0;
-	ssize_t		 n;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return NULL;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    st.st_size > CA_MAXSIZE) {
-		close(fd);
-		errno = EINVAL;
-		return NULL;
-	}
-	if ((buf = malloc((size_t)st.st_size)) == NULL)
-		fatal("%s", __func__);
-	while (off < (size_t)st.st_size) {
-		n = read(fd, buf + off, (size_t)st.st_size - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			fatal("%s: read %s", __func__, path);
-		off += (size_t)n;
-	}
-	close(fd);
-	*lenp = off;
-	return buf;
-}
-
 static void
 make_chroot_dir(const char *dir)
 {
@@ -218,7 +255,7 @@ bind_failed(const struct conf_listen *l, const char *addr, int type)
 	uint32_t			 a;
 
 	proto = type == SOCK_STREAM ? "tcp" : "udp";
-	port = conf_addr_port(&l->ss);
+	port = addr_port(&l->ss);
 	if (saved != EADDRINUSE || port != DEFAULT_PORT) {
 		errno = saved;
 		fatal("cannot bind %s port %u (%s)", addr, port, proto);
@@ -249,7 +286,7 @@ static int
 bind_socket(const struct conf_listen *l, int type)
 {
 	char	 addr[INET6_ADDRSTRLEN];
-	int	 fd, on = 1, rcvbuf = UDP_RCVBUF;
+	int	 fd, on = 1;
 
 	fd = socket(l->ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
@@ -267,16 +304,14 @@ bind_socket(const struct conf_listen *l, int type)
 	    IPV6_V6ONLY, &on, sizeof(on)) == -1)
 		fatal("%s: IPV6_V6ONLY", __func__);
 	/* a burst (or a flood) must not overflow the queue for everyone */
-	if (type == SOCK_DGRAM && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE,
-	    &rcvbuf, sizeof(rcvbuf)) == -1)
-		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
-		    sizeof(rcvbuf));
-	conf_addr_str(&l->ss, addr, sizeof(addr));
+	if (type == SOCK_DGRAM)
+		udp_rcvbuf(fd, UDP_RCVBUF);
+	addr_str(&l->ss, addr, sizeof(addr));
 	if (bind(fd, (const struct sockaddr *)&l->ss, l->sslen) == -1)
 		bind_failed(l, addr, type);
 	if (type == SOCK_STREAM && listen(fd, LISTEN_BACKLOG) == -1)
 		fatal("%s: listen", __func__);
-	log_info("listening on %s port %u %s", addr, conf_addr_port(&l->ss),
+	log_info("listening on %s port %u %s", addr, addr_port(&l->ss),
 	    type == SOCK_STREAM ? "tcp" : "udp");
 	return fd;
 }
@@ -302,44 +337,120 @@ raise_nofile(void)
 		log_warn("cannot raise the descriptor limit");
 }
 
-static pid_t
-start_child(enum proc_role role, const char *program, int fd)
-{
-	char	*argv[4];
-	pid_t	 pid;
+/* --- sending to a child --- */
 
-	switch ((pid = fork())) {
-	case -1:
-		fatal("%s: fork", __func__);
-	case 0:
-		break;
-	default:
-		return pid;
+static void
+proc_compose(struct proc *pr, uint32_t type, int fd, const void *data,
+    size_t len)
+{
+	if (channel_compose(&pr->ch, type, 0, fd, data, len) == -1)
+		fatal("%s: to the %s", __func__, proc_name(pr->role));
+}
+
+/* at start-up the parent has nothing else to do: wait until it is sent */
+static void
+proc_flush(struct proc *pr)
+{
+	if (channel_flush_sync(&pr->ch) == 0)
+		return;
+	/* a child that died first said why: that line goes first */
+	drain_child(pr);
+	fatal("cannot send the configuration to the %s",
+	    proc_name(pr->role));
+}
+
+/* the frontend: its sockets */
+static void
+send_frontend_startup(struct parent *p, struct proc *pr)
+{
+	const struct dnstlsd_conf	*conf = p->conf;
+	int				 i;
+
+	for (i = 0; i < conf->nlisten; i++) {
+		proc_compose(pr, IMSG_LISTEN_UDP,
+		    bind_socket(&conf->listen[i], SOCK_DGRAM), NULL, 0);
+		proc_compose(pr, IMSG_LISTEN_TCP,
+		    bind_socket(&conf->listen[i], SOCK_STREAM), NULL, 0);
+		/* fds leave with each message: keep the queue short */
+		proc_flush(pr);
 	}
-	/* the child's channel becomes fd 3; dup2 clears close-on-exec */
-	if (fd == IMSG_FD) {
-		if (fcntl(fd, F_SETFD, 0) == -1)
-			fatal("%s: fcntl", __func__);
-	} else if (dup2(fd, IMSG_FD) == -1)
-		fatal("%s: dup2", __func__);
-	close_from(IMSG_FD + 1);
-	argv[0] = (char *)(role == PROC_RESOLVER ? RESOLVER_PROGRAM :
-	    "dnstlsd");
-	argv[1] = (char *)"-P";
-	argv[2] = (char *)proc_name(role);
-	argv[3] = NULL;
-	execv(program, argv);
-	fatal("%s: exec %s", __func__, program);
 }
 
 static void
-compose(struct child *c, uint32_t type, int fd, const void *data, size_t len)
+send_conf_main(struct parent *p, struct proc *pr)
 {
-	if (imsg_compose(&c->ibuf, type, 0, fd, data, len) == -1)
-		fatal("%s: imsg_compose", __func__);
+	struct conf_main	 cm;
+
+	memset(&cm, 0, sizeof(cm));
+	cm.cache_size = p->conf->cache_size;
+	cm.ratelimit = p->conf->ratelimit;
+	cm.serve_stale = p->conf->serve_stale;
+	cm.policy = (int32_t)p->conf->policy;
+	proc_compose(pr, IMSG_CONF_MAIN, -1, &cm, sizeof(cm));
 }
 
-/* what both children are told first: the same for each */
+/* the frontend's configuration: the scalars */
+static void
+send_frontend_config(struct parent *p, struct proc *pr)
+{
+	proc_compose(pr, IMSG_CONF_BEGIN, -1, NULL, 0);
+	send_conf_main(p, pr);
+	proc_compose(pr, IMSG_CONF_END, -1, NULL, 0);
+}
+
+/* the resolver's: the CA bundle, the upstreams, the scalars */
+static void
+send_resolver_config(struct parent *p, struct proc *pr)
+{
+	const struct dnstlsd_conf	*conf = p->conf;
+	size_t				 off, n;
+	int				 i;
+
+	proc_compose(pr, IMSG_CONF_BEGIN, -1, NULL, 0);
+	for (off = 0; off < p->calen; off += n) {
+		n = p->calen - off < CA_CHUNK ? p->calen - off : CA_CHUNK;
+		proc_compose(pr, IMSG_CA_CHUNK, -1, p->ca + off, n);
+	}
+	for (i = 0; i < conf->nupstream; i++)
+		proc_compose(pr, IMSG_CONF_UPSTREAM, -1, &conf->upstream[i],
+		    sizeof(conf->upstream[i]));
+	send_conf_main(p, pr);
+	proc_compose(pr, IMSG_CONF_END, -1, NULL, 0);
+}
+
+/* --- starting the children --- */
+
+int
+parent_find_programs(const char *self, char *err, size_t errlen)
+{
+	struct proc	*pr;
+	const char	*slash;
+	size_t		 i;
+	int		 n;
+
+	slash = strrchr(self, '/');
+	for (i = 0; i < nitems(procs); i++) {
+		pr = &procs[i];
+		if (pr->program == NULL)
+			n = snprintf(pr->path, sizeof(pr->path), "%s", self);
+		else
+			n = snprintf(pr->path, sizeof(pr->path), "%.*s/%s",
+			    (int)(slash - self), self, pr->program);
+		if (n < 0 || (size_t)n >= sizeof(pr->path)) {
+			snprintf(err, errlen, "the path of dnstlsd is too "
+			    "long");
+			return -1;
+		}
+		if (access(pr->path, X_OK) == -1) {
+			snprintf(err, errlen, "%s: %s (it belongs beside "
+			    "dnstlsd)", pr->path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* what every child is told first: the same for each */
 static void
 make_startup(struct proc_startup *ps, uid_t uid, gid_t gid, int verbose)
 {
@@ -354,37 +465,89 @@ make_startup(struct proc_startup *ps, uid_t uid, gid_t gid, int verbose)
 	snprintf(ps->chroot, sizeof(ps->chroot), "%s", CHROOT_DIR);
 }
 
+/* fork+exec with its channel on fd 3, then IMSG_STARTUP */
 static void
-send_conf_main(struct child *c, const struct dnstlsd_conf *conf)
+proc_start(struct parent *p, struct proc *pr)
 {
-	struct conf_main	 cm;
+	char	*argv[4];
+	int	 pair[2];
 
-	memset(&cm, 0, sizeof(cm));
-	cm.cache_size = conf->cache_size;
-	cm.ratelimit = conf->ratelimit;
-	cm.serve_stale = conf->serve_stale;
-	cm.policy = (int32_t)conf->policy;
-	compose(c, IMSG_CONF_MAIN, -1, &cm, sizeof(cm));
-}
-
-static void
-send_ca(struct child *c, const uint8_t *ca, size_t len)
-{
-	size_t	 off, n;
-
-	for (off = 0; off < len; off += n) {
-		n = len - off < CA_CHUNK ? len - off : CA_CHUNK;
-		compose(c, IMSG_CA_CHUNK, -1, ca + off, n);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == -1)
+		fatal("socketpair");
+	switch ((pr->pid = fork())) {
+	case -1:
+		fatal("%s: fork", __func__);
+	case 0:
+		/* its channel becomes fd 3; dup2 clears close-on-exec */
+		if (pair[1] == IMSG_FD) {
+			if (fcntl(pair[1], F_SETFD, 0) == -1)
+				fatal("%s: fcntl", __func__);
+		} else if (dup2(pair[1], IMSG_FD) == -1)
+			fatal("%s: dup2", __func__);
+		close_from(IMSG_FD + 1);
+		argv[0] = (char *)(pr->program != NULL ? pr->program :
+		    "dnstlsd");
+		argv[1] = (char *)"-P";
+		argv[2] = (char *)proc_name(pr->role);
+		argv[3] = NULL;
+		execv(pr->path, argv);
+		fatal("%s: exec %s", __func__, pr->path);
 	}
+	close(pair[1]);
+	channel_init(&pr->ch, pair[0], proc_name(pr->role), p->base, pr,
+	    NULL);
+	channel_set_rules(&pr->ch, pr->rules, pr->nrules);
+	logline_limit_init(&pr->log_limit, CHILD_LOG_RATE, CHILD_LOG_BURST,
+	    monotonic_ms());
+	if ((pr->log_dropped_ev = evtimer_new(p->base, log_dropped_timer,
+	    pr)) == NULL)
+		fatalx("%s: evtimer_new", __func__);
+	pr->started = 1;
+	channel_start(&pr->ch);
+	proc_compose(pr, IMSG_STARTUP, -1, &p->startup, sizeof(p->startup));
 }
 
+/* a channel between two children: each gets one end and whose it is */
 static void
-flush_child(struct child *c)
+proc_link(const struct proc_link *l)
 {
-	if (imsg_flush(&c->ibuf) == -1)
-		fatal("cannot send the configuration to the %s",
-		    proc_name(c->role));
+	struct proc_peer	 peer;
+	int			 pair[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == -1)
+		fatal("socketpair");
+	peer.role = (int32_t)l->b;
+	proc_compose(proc_of(l->a), IMSG_PEER_SOCKET, pair[0], &peer,
+	    sizeof(peer));
+	peer.role = (int32_t)l->a;
+	proc_compose(proc_of(l->b), IMSG_PEER_SOCKET, pair[1], &peer,
+	    sizeof(peer));
 }
+
+/*
+ * One start-up path for every child of the table: started, linked to
+ * its siblings, sent its descriptors and its configuration; returns
+ * once all of it has left.
+ */
+static void
+proc_run(struct parent *p)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(procs); i++)
+		proc_start(p, &procs[i]);
+	for (i = 0; i < nitems(links); i++)
+		proc_link(&links[i]);
+	for (i = 0; i < nitems(procs); i++)
+		if (procs[i].send_startup != NULL)
+			procs[i].send_startup(p, &procs[i]);
+	for (i = 0; i < nitems(procs); i++)
+		procs[i].send_config(p, &procs[i]);
+	for (i = 0; i < nitems(procs); i++)
+		proc_flush(&procs[i]);
+}
+
+/* --- the children's log lines, and their deaths --- */
 
 static const char *
 signame(int sig)
@@ -406,29 +569,30 @@ signame(int sig)
 }
 
 static void
-log_child_exit(const struct child *c, int status)
+log_child_exit(const struct proc *pr, int status)
 {
-	const char	*name = proc_name(c->role);
+	const char	*name = proc_name(pr->role);
 
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
 		log_warnx("%s process %d killed by SIGSYS: sandbox violation "
-		    "(a system call outside its allowlist)", name, (int)c->pid);
+		    "(a system call outside its allowlist)", name,
+		    (int)pr->pid);
 	else if (WIFSIGNALED(status))
-		log_warnx("%s process %d killed by %s", name, (int)c->pid,
+		log_warnx("%s process %d killed by %s", name, (int)pr->pid,
 		    signame(WTERMSIG(status)));
 	else if (WIFEXITED(status))
 		log_warnx("%s process %d exited with status %d", name,
-		    (int)c->pid, WEXITSTATUS(status));
+		    (int)pr->pid, WEXITSTATUS(status));
 }
 
 static void
-report_dropped(struct child *c)
+report_dropped(struct proc *pr)
 {
 	uint64_t	 n;
 
-	if ((n = logline_dropped(&c->log_limit)) > 0)
+	if ((n = logline_dropped(&pr->log_limit)) > 0)
 		log_warnx("%s: %llu log lines dropped (more than %d a second)",
-		    proc_name(c->role), (unsigned long long)n,
+		    proc_name(pr->role), (unsigned long long)n,
 		    CHILD_LOG_RATE);
 }
 
@@ -445,8 +609,9 @@ log_dropped_timer(evutil_socket_t fd, short events, void *arg)
  * how many were dropped.
  */
 static void
-child_log(struct child *c, const struct imsg *imsg)
+parent_log(struct channel *ch, struct imsg *imsg, void *arg)
 {
+	struct proc	*pr = arg;
 	struct timeval	 tv = { CHILD_LOG_REPORT_MS / 1000,
 			    (CHILD_LOG_REPORT_MS % 1000) * 1000 };
 	struct log_msg	 lm;
@@ -455,11 +620,10 @@ child_log(struct child *c, const struct imsg *imsg)
 	memcpy(&lm, imsg->data, sizeof(lm));
 	if (imsg->data[imsg->datalen - 1] != '\0')
 		fatalx("protocol violation by the %s: log line not "
-		    "terminated", proc_name(c->role));
-	if (!logline_admit(&c->log_limit, monotonic_ms())) {
-		if (c->log_dropped_ev != NULL &&
-		    !evtimer_pending(c->log_dropped_ev, NULL))
-			evtimer_add(c->log_dropped_ev, &tv);
+		    "terminated", proc_name(pr->role));
+	if (!logline_admit(&pr->log_limit, monotonic_ms())) {
+		if (!evtimer_pending(pr->log_dropped_ev, NULL))
+			evtimer_add(pr->log_dropped_ev, &tv);
 		return;
 	}
 	/* LOG_EMERG and LOG_ALERT may page people: not a child's to send */
@@ -467,102 +631,115 @@ child_log(struct child *c, const struct imsg *imsg)
 		lm.priority = LOG_CRIT;
 	if (lm.priority > LOG_DEBUG)
 		lm.priority = LOG_WARNING;
-	logline_format(line, sizeof(line), proc_name(c->role),
+	logline_format(line, sizeof(line), proc_name(pr->role),
 	    imsg->data + sizeof(lm), imsg->datalen - sizeof(lm) - 1);
 	log_emit(lm.priority, line);
 }
 
-/* what the child sent: 1 more may come, 0 nothing yet, -1 it is gone */
-static int
-read_child(struct child *c)
+/*
+ * The lines a child sent last (the reason it stopped, most often),
+ * before its death is reported or the daemon exits. Bounded: a child
+ * that keeps writing does not hold the shutdown up.
+ */
+static void
+drain_child(struct proc *pr)
 {
-	struct imsg	 imsg;
-	int		 rc;
+	int	 n;
 
-	if ((rc = channel_read(&c->ibuf, proc_name(c->role))) != 1)
-		return rc;
-	while (channel_get(&c->ibuf, &imsg, parent_rules, 1,
-	    proc_name(c->role)))
-		child_log(c, &imsg);
-	return 1;
+	if (!pr->started)
+		return;
+	for (n = 0; n < 16 && channel_drain(&pr->ch) == 1; n++)
+		;
+	report_dropped(pr);
 }
 
 static void
-dispatch_child(evutil_socket_t fd, short events, void *arg)
+drain_children(void)
 {
-	struct child	*c = arg;
+	size_t	 i;
 
-	/* the child is gone: SIGCHLD says why and shuts down */
-	if (read_child(c) == -1)
-		event_del(c->ev);
+	for (i = 0; i < nitems(procs); i++)
+		drain_child(&procs[i]);
 }
 
 /*
- * Before a child's death is reported, or the daemon exits: the lines the
- * children sent last (the reason a child stopped, most often). Bounded:
- * a child that keeps writing does not hold the shutdown up.
+ * What no shutdown of ours explains: an exit with a status other than
+ * 0, a signal other than SIGTERM or SIGKILL.
  */
-static void
-drain_child_logs(struct parent *p)
+static int
+exit_unexpected(int status)
 {
-	int	 i, n;
-
-	for (i = 0; i < 2; i++) {
-		if (p->child[i].ev == NULL)
-			continue;
-		for (n = 0; n < 16 && read_child(&p->child[i]) == 1; n++)
-			;
-		report_dropped(&p->child[i]);
-	}
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status) != 0;
+	return WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM &&
+	    WTERMSIG(status) != SIGKILL;
 }
 
-/* reap what has exited; returns how many children are still running */
-static int
-reap_children(struct parent *p, int quiet)
+/*
+ * Reap what has exited; returns how many children are still running.
+ * Quiet (shutting down), only what a shutdown does not explain is
+ * logged: the death that caused it may be reaped only now.
+ */
+static size_t
+reap_children(int quiet)
 {
-	int	 i, status, alive = 0;
-	pid_t	 pid;
+	struct proc	*pr;
+	size_t		 i, alive = 0;
+	pid_t		 pid;
+	int		 status;
 
-	for (i = 0; i < 2; i++) {
-		struct child	*c = &p->child[i];
-
-		if (c->pid <= 0)
+	for (i = 0; i < nitems(procs); i++) {
+		pr = &procs[i];
+		if (pr->pid <= 0)
 			continue;
-		pid = waitpid(c->pid, &status, WNOHANG);
-		if (pid == c->pid) {
-			/* the cause of a shutdown is logged even when quiet */
-			if (!quiet || (WIFSIGNALED(status) &&
-			    WTERMSIG(status) != SIGTERM &&
-			    WTERMSIG(status) != SIGKILL))
-				log_child_exit(c, status);
-			c->pid = 0;
+		pid = waitpid(pr->pid, &status, WNOHANG);
+		if (pid == pr->pid) {
+			if (!quiet || exit_unexpected(status))
+				log_child_exit(pr, status);
+			pr->pid = 0;
 		} else
 			alive++;
 	}
 	return alive;
 }
 
+static void
+signal_children(int sig)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(procs); i++)
+		if (procs[i].pid > 0)
+			kill(procs[i].pid, sig);
+}
+
 static __attribute__((__noreturn__)) void
 parent_shutdown(struct parent *p, int status)
 {
 	struct timespec	 pause = { 0, 10 * 1000 * 1000 };
-	int		 i, waited;
+	int		 waited;
 
 	p->shutting_down = 1;
-	drain_child_logs(p);
-	for (i = 0; i < 2; i++)
-		if (p->child[i].pid > 0)
-			kill(p->child[i].pid, SIGTERM);
-	for (waited = 0; reap_children(p, 1) > 0; waited += 10) {
-		if (waited >= SHUTDOWN_WAIT_MS) {
-			for (i = 0; i < 2; i++)
-				if (p->child[i].pid > 0)
-					kill(p->child[i].pid, SIGKILL);
-		}
+	drain_children();
+	signal_children(SIGTERM);
+	for (waited = 0; reap_children(1) > 0; waited += 10) {
+		if (waited >= SHUTDOWN_WAIT_MS)
+			signal_children(SIGKILL);
 		nanosleep(&pause, NULL);
 	}
 	log_info("terminated");
 	exit(status);
+}
+
+/* a child died: what it said last, then how it died, then stop */
+static void
+check_children(struct parent *p)
+{
+	drain_children();
+	if (reap_children(0) < nitems(procs)) {
+		log_warnx("a child process died, shutting down");
+		parent_shutdown(p, 1);
+	}
 }
 
 static void
@@ -576,11 +753,7 @@ on_signal(evutil_socket_t sig, short events, void *arg)
 		log_info("received %s, shutting down", signame((int)sig));
 		parent_shutdown(p, 0);
 	case SIGCHLD:
-		drain_child_logs(p);
-		if (reap_children(p, 0) < 2) {
-			log_warnx("a child process died, shutting down");
-			parent_shutdown(p, 1);
-		}
+		check_children(p);
 		break;
 	case SIGHUP:
 		log_warnx("SIGHUP: configuration reload is not supported in "
@@ -589,15 +762,14 @@ on_signal(evutil_socket_t sig, short events, void *arg)
 	}
 }
 
+/* --- the network --- */
+
 static void
 network_settled(evutil_socket_t fd, short events, void *arg)
 {
-	struct parent	*p = arg;
-	struct child	*resolver = &p->child[1];
-
 	log_info("network changed: resetting upstream state");
-	if (imsg_compose(&resolver->ibuf, IMSG_NETWORK_CHANGED, 0, -1, NULL,
-	    0) == -1 || imsg_flush(&resolver->ibuf) == -1)
+	if (channel_compose(&proc_of(PROC_RESOLVER)->ch, IMSG_NETWORK_CHANGED,
+	    0, -1, NULL, 0) == -1)
 		log_warn("%s: cannot tell the resolver", __func__);
 }
 
@@ -641,107 +813,71 @@ add_signal(struct parent *p, int sig)
 		fatalx("%s: cannot handle signal %d", __func__, sig);
 }
 
-void
-parent_main(struct dnstlsd_conf *conf, int foreground, int verbose,
-    const struct child_programs *progs)
+/* "frontend pid 12, resolver pid 13" */
+static void
+log_started(uid_t uid)
 {
-	struct parent		 p;
-	struct proc_startup	 startup;
-	uid_t			 uid;
-	gid_t			 gid;
-	uint8_t			*ca = NULL;
-	size_t			 calen = 0;
-	int			 pair[3][2], i, fd;
+	char	 buf[256];
+	size_t	 i, len = 0;
+	int	 n;
+
+	buf[0] = '\0';
+	for (i = 0; i < nitems(procs); i++) {
+		n = snprintf(buf + len, sizeof(buf) - len, "%s%s pid %d",
+		    i > 0 ? ", " : "", proc_name(procs[i].role),
+		    (int)procs[i].pid);
+		if (n < 0 || (size_t)n >= sizeof(buf) - len)
+			break;
+		len += (size_t)n;
+	}
+	log_info("started: %s, running as uid %u", buf, (unsigned)uid);
+}
+
+void
+parent_main(struct dnstlsd_conf *conf, int foreground, int verbose)
+{
+	struct parent	 p;
+	uid_t		 uid;
+	gid_t		 gid;
 
 	memset(&p, 0, sizeof(p));
+	p.conf = conf;
 	log_init(foreground, verbose, proc_name(PROC_PARENT));
 	if (geteuid() != 0)
 		fatalx("need root privileges (to bind port %u and to sandbox "
 		    "the children)", conf->nlisten > 0 ?
-		    conf_addr_port(&conf->listen[0].ss) : DEFAULT_PORT);
+		    addr_port(&conf->listen[0].ss) : DEFAULT_PORT);
 	resolve_user(conf->user, &uid, &gid);
 	if (uid == 0)
 		fatalx("refusing to run as root: choose another user with -u");
-	if (ca_needed(conf) &&
-	    (ca = load_ca(conf->ca, &calen)) == NULL)
-		fatal("cannot read the CA bundle %s", conf->ca);
+	if (ca_needed(conf)) {
+		if (file_read(conf->ca, CA_MAXSIZE, &p.ca, &p.calen) == -1)
+			fatal("cannot read the CA bundle %s", conf->ca);
+		if (p.calen == 0)
+			fatalx("the CA bundle %s is empty", conf->ca);
+	}
 	make_chroot_dir(CHROOT_DIR);
 	raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
 
 	if (!foreground && daemon(0, 0) == -1)
 		fatal("daemon");
-
-	/* parent<->frontend, parent<->resolver, frontend<->resolver */
-	for (i = 0; i < 3; i++)
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
-		    pair[i]) == -1)
-			fatal("socketpair");
-	make_startup(&startup, uid, gid, verbose);
-	for (i = 0; i < 2; i++) {
-		struct child	*c = &p.child[i];
-
-		c->role = i == 0 ? PROC_FRONTEND : PROC_RESOLVER;
-		c->pid = start_child(c->role, c->role == PROC_RESOLVER ?
-		    progs->resolver : progs->frontend, pair[i][1]);
-		close(pair[i][1]);
-		if (imsgbuf_init(&c->ibuf, pair[i][0]) == -1)
-			fatal("imsgbuf_init");
-		compose(c, IMSG_STARTUP, -1, &startup, sizeof(startup));
-	}
-
-	/* the frontend: its sockets and its end of the resolver channel */
-	for (i = 0; i < conf->nlisten; i++) {
-		fd = bind_socket(&conf->listen[i], SOCK_DGRAM);
-		compose(&p.child[0], IMSG_LISTEN_UDP, fd, NULL, 0);
-		fd = bind_socket(&conf->listen[i], SOCK_STREAM);
-		compose(&p.child[0], IMSG_LISTEN_TCP, fd, NULL, 0);
-		/* fds leave with each message: keep the queue short */
-		flush_child(&p.child[0]);
-	}
-	compose(&p.child[0], IMSG_PEER_SOCKET, pair[2][0], NULL, 0);
-	send_conf_main(&p.child[0], conf);
-	compose(&p.child[0], IMSG_CONF_END, -1, NULL, 0);
-
-	/* the resolver: its channel end, the CA and the upstreams */
-	compose(&p.child[1], IMSG_PEER_SOCKET, pair[2][1], NULL, 0);
-	send_ca(&p.child[1], ca, calen);
-	for (i = 0; i < conf->nupstream; i++)
-		compose(&p.child[1], IMSG_CONF_UPSTREAM, -1,
-		    &conf->upstream[i], sizeof(conf->upstream[i]));
-	send_conf_main(&p.child[1], conf);
-	compose(&p.child[1], IMSG_CONF_END, -1, NULL, 0);
-	for (i = 0; i < 2; i++)
-		flush_child(&p.child[i]);
-	free(ca);
-
-	sandbox_parent(uid, gid);
-	log_info("started: frontend pid %d, resolver pid %d, running as "
-	    "uid %u", (int)p.child[0].pid, (int)p.child[1].pid, (unsigned)uid);
-
 	if ((p.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
+	make_startup(&p.startup, uid, gid, verbose);
+	proc_run(&p);
+	free(p.ca);
+	p.ca = NULL;
+
+	sandbox_parent(uid, gid);
+	log_started(uid);
 	add_signal(&p, SIGTERM);
 	add_signal(&p, SIGINT);
 	add_signal(&p, SIGHUP);
 	add_signal(&p, SIGCHLD);
 	watch_network(&p);
-	for (i = 0; i < 2; i++) {
-		struct child	*c = &p.child[i];
-
-		set_nonblock(c->ibuf.fd);
-		logline_limit_init(&c->log_limit, CHILD_LOG_RATE,
-		    CHILD_LOG_BURST, monotonic_ms());
-		c->log_dropped_ev = evtimer_new(p.base, log_dropped_timer, c);
-		c->ev = event_new(p.base, c->ibuf.fd, EV_READ | EV_PERSIST,
-		    dispatch_child, c);
-		if (c->ev == NULL || c->log_dropped_ev == NULL ||
-		    event_add(c->ev, NULL) == -1)
-			fatalx("event_new");
-	}
 	/* a child may have died before SIGCHLD was watched */
-	if (reap_children(&p, 0) < 2)
-		parent_shutdown(&p, 1);
+	check_children(&p);
 	event_base_dispatch(p.base);
 	parent_shutdown(&p, 1);
 }

@@ -44,6 +44,9 @@
 #include <tls.h>
 #include <unistd.h>
 
+#include "addr.h"
+#include "channel.h"
+#include "child.h"
 #include "dns.h"
 #include "dnstlsd.h"
 #include "idtab.h"
@@ -140,7 +143,8 @@ struct upstream {
 	uint64_t		 next_connect_ms;	/* backoff after failures */
 	struct event		 probe;
 	uint32_t		 srtt_ms;
-	uint64_t		 queries, answers, errors, handshakes;
+	/* what struct stats_upstream (stats.h) reports of it */
+	uint64_t		 queries, answers, handshakes;
 	uint64_t		 resumed;	/* handshakes resuming a session */
 };
 
@@ -156,12 +160,19 @@ struct rquery {
 	TAILQ_ENTRY(rquery)	 entry;
 };
 
+/* a configuration being received, swapped in at its end */
+struct resolver_conf_pending {
+	struct conf_upstream	 up[CONF_MAX_UPSTREAMS];
+	int			 nup;
+	uint8_t			*ca;
+	size_t			 calen;
+};
+
 struct resolver {
 	struct event_base	*base;
-	struct child_startup	 cs;
 	struct conf_main	 conf;
-	struct imsgbuf		 frontend;
-	struct event		*frontend_rev, *frontend_wev, *parent_ev;
+	struct resolver_conf_pending pending;
+	struct channel		*frontend;
 	struct upstream		 up[CONF_MAX_UPSTREAMS];
 	int			 nup;
 	int			 rr_next;	/* round-robin position */
@@ -177,24 +188,6 @@ struct resolver {
 	uint64_t		 full_logged_ms;
 };
 
-static const struct imsg_rule startup_rules[] = {
-	{ IMSG_STARTUP, sizeof(struct proc_startup),
-	    sizeof(struct proc_startup), 0 },
-	{ IMSG_PEER_SOCKET, 0, 0, 1 },
-	{ IMSG_CA_CHUNK, 1, CA_CHUNK, 0 },
-	{ IMSG_CONF_UPSTREAM, sizeof(struct conf_upstream),
-	    sizeof(struct conf_upstream), 0 },
-	{ IMSG_CONF_MAIN, sizeof(struct conf_main), sizeof(struct conf_main),
-	    0 },
-	{ IMSG_CONF_END, 0, 0, 0 },
-};
-
-static const struct imsg_rule frontend_rules[] = {
-	{ IMSG_QUERY, DNS_HDRLEN, DNS_MAXMSG, 0 },
-};
-
-#define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
-
 static void	 query_dispatch(struct rquery *);
 static int	 usable(const struct upstream *, const struct rquery *);
 static void	 conn_fail(struct conn *, const char *, int);
@@ -202,15 +195,9 @@ static void	 conn_flush(struct conn *);
 static void	 conn_suspect(struct conn *, const struct rquery *);
 
 static uint64_t
-now_ms(void)
-{
-	return monotonic_ms();
-}
-
-static uint64_t
 elapsed_ms(uint64_t since)
 {
-	uint64_t	 now = now_ms();
+	uint64_t	 now = monotonic_ms();
 
 	return now > since ? now - since : 0;
 }
@@ -220,20 +207,6 @@ ms_to_tv(uint32_t ms, struct timeval *tv)
 {
 	tv->tv_sec = (time_t)(ms / 1000);
 	tv->tv_usec = (suseconds_t)(ms % 1000) * 1000;
-}
-
-/* --- the frontend channel --- */
-
-static void
-frontend_flush(struct resolver *r)
-{
-	channel_flush(&r->frontend, r->frontend_wev, "frontend");
-}
-
-static void
-frontend_writable(evutil_socket_t fd, short events, void *arg)
-{
-	frontend_flush(arg);
 }
 
 /* --- queries --- */
@@ -275,7 +248,7 @@ query_reply(struct rquery *rq, uint32_t type, const uint8_t *msg, size_t len)
 {
 	struct resolver	*r = rq->r;
 
-	if (imsg_compose(&r->frontend, type, rq->fid, -1, msg, len) == -1)
+	if (channel_compose(r->frontend, type, rq->fid, -1, msg, len) == -1)
 		fatal("%s: imsg_compose", __func__);
 	query_free(rq);
 }
@@ -284,11 +257,9 @@ static void
 query_deadline(evutil_socket_t fd, short events, void *arg)
 {
 	struct rquery	*rq = arg;
-	struct resolver	*r = rq->r;
 
 	log_debug("query %u: no answer in time, SERVFAIL", rq->fid);
 	query_reply(rq, IMSG_SERVFAIL, NULL, 0);
-	frontend_flush(r);
 }
 
 static uint32_t
@@ -325,7 +296,7 @@ conn_waiting(struct conn *c)
 	if (c->waiting)
 		return;
 	c->waiting = 1;
-	c->answered_ms = now_ms();
+	c->answered_ms = monotonic_ms();
 	ms_to_tv(SILENT_MS, &tv);
 	evtimer_add(&c->silence, &tv);
 }
@@ -338,7 +309,7 @@ conn_heard(struct conn *c)
 
 	c->hedged = 0;
 	c->probing = 0;
-	c->heard_ms = now_ms();
+	c->heard_ms = monotonic_ms();
 	if (c->ninflight == 0) {
 		c->waiting = 0;
 		evtimer_del(&c->silence);
@@ -370,7 +341,6 @@ query_attempt_timeout(evutil_socket_t fd, short events, void *arg)
 		query_detach(rq);
 		query_dispatch(rq);
 	}
-	frontend_flush(r);
 }
 
 static int
@@ -405,7 +375,7 @@ random_id(struct resolver *r)
 {
 	if (r->nids == 0) {
 		arc4random_buf(r->ids, sizeof(r->ids));
-		r->nids = NELEMS(r->ids);
+		r->nids = nitems(r->ids);
 	}
 	return r->ids[--r->nids];
 }
@@ -486,7 +456,7 @@ conn_probe_start(struct conn *c)
 		return -1;
 	if (conn_probe(c) == -1)
 		return -1;
-	c->probe_ms = now_ms();
+	c->probe_ms = monotonic_ms();
 	ms_to_tv(attempt_ms(c->up), &tv);
 	evtimer_add(&c->silence, &tv);
 	return 0;
@@ -516,7 +486,6 @@ static void
 conn_silence(evutil_socket_t fd, short events, void *arg)
 {
 	struct conn	*c = arg;
-	struct resolver	*r = c->up->r;
 	struct timeval	 tv;
 
 	if (!c->waiting || (c->ninflight == 0 && c->hedged == 0)) {
@@ -533,7 +502,6 @@ conn_silence(evutil_socket_t fd, short events, void *arg)
 		return;
 	conn_fail(c, c->probing ? "no answer, not even to a probe" :
 	    "no answer, connection silent", 1);
-	frontend_flush(r);
 }
 
 static int
@@ -560,7 +528,7 @@ query_send(struct rquery *rq, struct conn *c)
 	c->ninflight++;
 	if (c->state == CONN_READY)
 		evtimer_del(&c->idle);	/* busy now; not the handshake timer */
-	rq->sent_ms = now_ms();
+	rq->sent_ms = monotonic_ms();
 	c->up->queries++;
 	conn_waiting(c);
 	ms_to_tv(attempt_ms(c->up), &tv);
@@ -605,7 +573,6 @@ upstream_failed(struct upstream *up, const char *why)
 	uint32_t	 ms;
 	int		 shift;
 
-	up->errors++;
 	up->failures++;
 	shift = up->failures > 7 ? 6 : up->failures - 1;
 	ms = (uint32_t)BACKOFF_MIN_MS << shift;
@@ -616,7 +583,7 @@ upstream_failed(struct upstream *up, const char *why)
 		log_warnx("upstream %s down: %s", up->addr, why);
 	up->state = UP_DOWN;
 	/* no new connection before the probe: never a reconnect loop */
-	up->next_connect_ms = now_ms() + ms;
+	up->next_connect_ms = monotonic_ms() + ms;
 	ms_to_tv(ms, &tv);
 	evtimer_add(&up->probe, &tv);
 	all_down_reset(up->r);
@@ -727,11 +694,9 @@ static void
 conn_timer(evutil_socket_t fd, short events, void *arg)
 {
 	struct conn	*c = arg;
-	struct resolver	*r = c->up->r;
 
 	if (c->state != CONN_READY) {
 		conn_fail(c, "connection or TLS handshake timed out", 1);
-		frontend_flush(r);
 		return;
 	}
 	if (c->ninflight == 0 && c->wlen == 0)
@@ -853,7 +818,7 @@ handle_answer(struct conn *c, const uint8_t *msg, size_t len)
 		return 0;
 	}
 	keepalive(c, msg, len);
-	c->answered_ms = now_ms();
+	c->answered_ms = monotonic_ms();
 	rtt = c->answered_ms > rq->sent_ms ? c->answered_ms - rq->sent_ms : 0;
 	if (rtt > 60000)
 		rtt = 60000;
@@ -865,24 +830,6 @@ handle_answer(struct conn *c, const uint8_t *msg, size_t len)
 	upstream_ok(up);
 	query_reply(rq, IMSG_ANSWER, msg, len);
 	return 0;
-}
-
-/*
- * Acknowledge at once what we read. A server whose writes wait for our
- * ACK (Nagle on its side) would otherwise hold every answer until our
- * delayed ACK fires or the next query carries it: 5 ms at 200 queries/s.
- * Linux clears the flag again by itself, hence after every read.
- */
-static void
-quickack(int fd)
-{
-#ifdef TCP_QUICKACK
-	int	 on = 1;
-
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof(on));
-#else
-	(void)fd;
-#endif
 }
 
 /*
@@ -913,7 +860,14 @@ conn_tls_read(struct tls *ctx, void *buf, size_t buflen, void *arg)
 			return TLS_WANT_POLLIN;
 		if (n <= 0)
 			return n;	/* EOF, or an error in errno */
-		quickack(c->fd);
+		/*
+		 * Acknowledge at once what we read. A server whose writes
+		 * wait for our ACK (Nagle on its side) would otherwise hold
+		 * every answer until our delayed ACK fires or the next query
+		 * carries it: 5 ms at 200 queries/s. Linux clears the flag
+		 * again by itself, hence after every read.
+		 */
+		tcp_quickack(c->fd);
 		c->inoff = 0;
 		c->inlen = (size_t)n;
 		c->in_dry = c->inlen < CONN_INBUF;
@@ -1017,7 +971,8 @@ log_auth_failure(const struct upstream *up, const char *what,
 }
 
 /*
- * A full handshake with a pinned upstream (SPEC section 2).  libtls has
+ * A full handshake with a pinned upstream (README, "Configuration").
+ * libtls has
  * verified the CA and the name when the upstream has a name; the pins are
  * matched here on the verified path, never on what was merely sent: with
  * a name, the chain is verified again against the CA bundle (libtls does
@@ -1237,21 +1192,18 @@ static void
 conn_readable(evutil_socket_t fd, short events, void *arg)
 {
 	struct conn	*c = arg;
-	struct resolver	*r = c->up->r;	/* c may be freed below */
 
 	c->in_dry = 0;		/* something came: worth a read(2) again */
 	if (c->state == CONN_HANDSHAKE)
 		conn_handshake(c);
 	else if (c->state == CONN_READY)
 		conn_read(c);
-	frontend_flush(r);
 }
 
 static void
 conn_writable(evutil_socket_t fd, short events, void *arg)
 {
 	struct conn	*c = arg;
-	struct resolver	*r = c->up->r;
 
 	switch (c->state) {
 	case CONN_CONNECTING:
@@ -1268,7 +1220,6 @@ conn_writable(evutil_socket_t fd, short events, void *arg)
 			conn_flush(c);
 		break;
 	}
-	frontend_flush(r);
 }
 
 static struct conn *
@@ -1314,7 +1265,7 @@ conn_open(struct upstream *up)
 	TAILQ_INSERT_TAIL(&up->conns, c, entry);
 	up->nconns++;
 	c->state = CONN_CONNECTING;
-	c->opened_ms = now_ms();
+	c->opened_ms = monotonic_ms();
 	ms_to_tv(HANDSHAKE_MS, &tv);
 	evtimer_add(&c->idle, &tv);
 	if (connect(c->fd, (struct sockaddr *)&up->conf.ss, up->conf.sslen)
@@ -1344,7 +1295,7 @@ conn_for(struct upstream *up)
 		    (best == NULL || c->ninflight < best->ninflight))
 			best = c;
 	}
-	if (up->nconns < MAX_CONNS && now_ms() >= up->next_connect_ms &&
+	if (up->nconns < MAX_CONNS && monotonic_ms() >= up->next_connect_ms &&
 	    (c = conn_open(up)) != NULL)
 		return c;
 	return best;
@@ -1467,7 +1418,8 @@ query_dispatch(struct rquery *rq)
 static void
 refuse_query(struct resolver *r, uint32_t fid)
 {
-	if (imsg_compose(&r->frontend, IMSG_SERVFAIL, fid, -1, NULL, 0) == -1)
+	if (channel_compose(r->frontend, IMSG_SERVFAIL, fid, -1, NULL, 0) ==
+	    -1)
 		fatal("%s: imsg_compose", __func__);
 	r->full_refused++;
 	if (r->full_logged_ms != 0 &&
@@ -1477,15 +1429,17 @@ refuse_query(struct resolver *r, uint32_t fid)
 	    "SERVFAIL at once", r->nqueries,
 	    (unsigned long long)r->full_refused);
 	r->full_refused = 0;
-	r->full_logged_ms = now_ms();
+	r->full_logged_ms = monotonic_ms();
 }
 
+/* a query from the frontend, under its id */
 static void
-handle_query(struct resolver *r, uint32_t fid, const uint8_t *msg,
-    size_t len)
+resolver_query(struct channel *ch, struct imsg *imsg, void *arg)
 {
+	struct resolver	*r = arg;
 	struct rquery	*rq;
 	struct timeval	 tv;
+	uint32_t	 fid = imsg->hdr.peerid;
 	int		 rcode;
 
 	if (r->nqueries >= MAX_QUERIES || (rq = calloc(1, sizeof(*rq))) ==
@@ -1495,7 +1449,8 @@ handle_query(struct resolver *r, uint32_t fid, const uint8_t *msg,
 	}
 	r->nqueries++;
 	/* the frontend built this query: anything else is a violation */
-	if (dns_query_parse(msg, len, &rq->q, &rcode) != DNS_ACCEPT)
+	if (dns_query_parse(imsg->data, imsg->datalen, &rq->q, &rcode) !=
+	    DNS_ACCEPT)
 		fatalx("protocol violation by the frontend: invalid query");
 	rq->r = r;
 	rq->fid = fid;
@@ -1504,20 +1459,6 @@ handle_query(struct resolver *r, uint32_t fid, const uint8_t *msg,
 	ms_to_tv(RESOLVE_TIMEOUT_MS, &tv);
 	evtimer_add(&rq->deadline, &tv);
 	query_dispatch(rq);
-}
-
-static void
-frontend_dispatch(evutil_socket_t fd, short events, void *arg)
-{
-	struct resolver	*r = arg;
-	struct imsg	 imsg;
-
-	if (!sibling_read(&r->frontend, "frontend"))
-		return;
-	while (channel_get(&r->frontend, &imsg, frontend_rules,
-	    NELEMS(frontend_rules), "frontend"))
-		handle_query(r, imsg.hdr.peerid, imsg.data, imsg.datalen);
-	frontend_flush(r);
 }
 
 static void
@@ -1560,80 +1501,6 @@ make_tls_config(struct resolver *r, int verify)
 	return cfg;
 }
 
-static void
-add_upstream(struct resolver *r, const struct conf_upstream *cu)
-{
-	struct upstream	*up;
-	char		 addr[INET6_ADDRSTRLEN];
-
-	if (r->nup == CONF_MAX_UPSTREAMS)
-		fatalx("protocol violation by the parent: too many upstreams");
-	if ((cu->ss.ss_family != AF_INET && cu->ss.ss_family != AF_INET6) ||
-	    cu->sslen > sizeof(cu->ss) || cu->npins < 0 ||
-	    cu->npins > CONF_MAX_PINS ||
-	    memchr(cu->name, '\0', sizeof(cu->name)) == NULL)
-		fatalx("protocol violation by the parent: bad upstream");
-	up = &r->up[r->nup];
-	up->r = r;
-	up->idx = r->nup++;
-	up->conf = *cu;
-	TAILQ_INIT(&up->conns);
-	conf_addr_str(&cu->ss, addr, sizeof(addr));
-	snprintf(up->addr, sizeof(up->addr), "%s@%u", addr,
-	    conf_addr_port(&cu->ss));
-	/* a name is verified against the chain; else the address (IP SAN) */
-	snprintf(up->servername, sizeof(up->servername), "%s",
-	    cu->name[0] != '\0' ? cu->name : addr);
-}
-
-static void
-receive_startup(struct resolver *r)
-{
-	struct imsg		 imsg;
-	struct conf_upstream	 cu;
-	uint8_t			*p;
-	int			 have_peer = 0;
-
-	for (;;) {
-		child_get_startup(&r->cs, &imsg);
-		imsg_fatal_check(&imsg, startup_rules, NELEMS(startup_rules),
-		    "parent");
-		switch (imsg.hdr.type) {
-		case IMSG_STARTUP:
-			memcpy(&r->cs.info, imsg.data, sizeof(r->cs.info));
-			break;
-		case IMSG_PEER_SOCKET:
-			if (have_peer++)
-				fatalx("protocol violation by the parent");
-			if (imsgbuf_init(&r->frontend, imsg.fd) == -1)
-				fatal("%s: imsgbuf_init", __func__);
-			break;
-		case IMSG_CA_CHUNK:
-			if (imsg.datalen > CA_MAXSIZE - r->calen)
-				fatalx("protocol violation by the parent: CA "
-				    "too large");
-			if ((p = realloc(r->ca, r->calen + imsg.datalen)) ==
-			    NULL)
-				fatal("%s", __func__);
-			memcpy(p + r->calen, imsg.data, imsg.datalen);
-			r->ca = p;
-			r->calen += imsg.datalen;
-			break;
-		case IMSG_CONF_UPSTREAM:
-			memcpy(&cu, imsg.data, sizeof(cu));
-			add_upstream(r, &cu);
-			break;
-		case IMSG_CONF_MAIN:
-			memcpy(&r->conf, imsg.data, sizeof(r->conf));
-			break;
-		case IMSG_CONF_END:
-			if (!have_peer || r->nup == 0 || r->cs.info.uid == 0)
-				fatalx("incomplete start-up from the parent");
-			return;
-		}
-	}
-}
-
 /*
  * Where libtls keeps an upstream's TLS session between connections: a
  * memory-backed file, made before the sandbox (which allows no open()).
@@ -1656,11 +1523,8 @@ session_store(struct upstream *up, uid_t uid, gid_t gid)
 
 	up->session_fd = -1;
 	pin_session_drop(&up->session);
-	if ((fd = memfd_create("dnstlsd-session", MFD_CLOEXEC)) == -1 ||
-	    fchmod(fd, 0600) == -1) {
+	if ((fd = memory_file("dnstlsd-session")) == -1) {
 		log_warn("%s: no TLS session store", __func__);
-		if (fd != -1)
-			close(fd);
 		return;
 	}
 	if (tls_config_set_session_fd(up->tlscfg, fd) == -1) {
@@ -1699,8 +1563,9 @@ make_ca_store(struct resolver *r)
 static void
 configure_upstreams(struct resolver *r)
 {
-	struct upstream	*up;
-	int		 i, verify;
+	const struct proc_startup	*ps = child_startup();
+	struct upstream			*up;
+	int				 i, verify;
 
 	make_ca_store(r);
 	for (i = 0; i < r->nup; i++) {
@@ -1708,7 +1573,9 @@ configure_upstreams(struct resolver *r)
 		verify = up->conf.npins == 0 || up->conf.name[0] != '\0';
 		/* one config each: a session belongs to one server */
 		up->tlscfg = make_tls_config(r, verify);
-		session_store(up, r->cs.info.uid, r->cs.info.gid);
+		session_store(up, ps->uid, ps->gid);
+		/* the only ports the sandbox lets us connect to */
+		child_allow_connect(addr_port(&up->conf.ss));
 	}
 }
 
@@ -1728,18 +1595,15 @@ make_probe(struct resolver *r)
 		fatalx("%s: the probe does not parse", __func__);
 }
 
-static const struct imsg_rule parent_rules[] = {
-	{ IMSG_NETWORK_CHANGED, 0, 0, 0 },
-};
-
 /*
  * The host's network changed: what we knew about the upstreams (down,
  * backoff, RTT, the connections themselves) may be wrong now. Start over;
  * queries in flight are resent on the new connections.
  */
 static void
-network_changed(struct resolver *r)
+resolver_network_changed(struct channel *ch, struct imsg *imsg, void *arg)
 {
+	struct resolver		*r = arg;
 	struct rquery_list	 orphans;
 	struct upstream		*up;
 	struct conn		*c;
@@ -1761,64 +1625,167 @@ network_changed(struct resolver *r)
 	dispatch_orphans(&orphans);
 }
 
+/* --- the configuration: child.c calls these, by phase --- */
+
 static void
-parent_dispatch(evutil_socket_t fd, short events, void *arg)
+resolver_conf_begin(void *arg)
 {
 	struct resolver	*r = arg;
-	struct imsg	 imsg;
 
-	if (channel_read(&r->cs.parent, "parent") == -1)
-		fatalx("the parent is gone");
-	while (channel_get(&r->cs.parent, &imsg, parent_rules,
-	    NELEMS(parent_rules), "parent"))
-		network_changed(r);
-	frontend_flush(r);
+	free(r->pending.ca);
+	memset(&r->pending, 0, sizeof(r->pending));
 }
+
+static void
+resolver_conf_ca(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct resolver			*r = arg;
+	struct resolver_conf_pending	*pc = &r->pending;
+	uint8_t				*p;
+
+	if (imsg->datalen > CA_MAXSIZE - pc->calen)
+		fatalx("protocol violation by the parent: CA too large");
+	if ((p = realloc(pc->ca, pc->calen + imsg->datalen)) == NULL)
+		fatal("%s", __func__);
+	memcpy(p + pc->calen, imsg->data, imsg->datalen);
+	pc->ca = p;
+	pc->calen += imsg->datalen;
+}
+
+static void
+resolver_conf_upstream(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct resolver			*r = arg;
+	struct resolver_conf_pending	*pc = &r->pending;
+	struct conf_upstream		*cu;
+
+	if (pc->nup == CONF_MAX_UPSTREAMS)
+		fatalx("protocol violation by the parent: too many upstreams");
+	cu = &pc->up[pc->nup];
+	memcpy(cu, imsg->data, sizeof(*cu));
+	if ((cu->ss.ss_family != AF_INET && cu->ss.ss_family != AF_INET6) ||
+	    cu->sslen > sizeof(cu->ss) || cu->npins < 0 ||
+	    cu->npins > CONF_MAX_PINS ||
+	    memchr(cu->name, '\0', sizeof(cu->name)) == NULL)
+		fatalx("protocol violation by the parent: bad upstream");
+	pc->nup++;
+}
+
+static void
+upstream_init(struct resolver *r, struct upstream *up, int idx,
+    const struct conf_upstream *cu)
+{
+	char	 addr[INET6_ADDRSTRLEN];
+
+	up->r = r;
+	up->idx = idx;
+	up->conf = *cu;
+	TAILQ_INIT(&up->conns);
+	addr_str(&cu->ss, addr, sizeof(addr));
+	snprintf(up->addr, sizeof(up->addr), "%s@%u", addr,
+	    addr_port(&cu->ss));
+	/* a name is verified against the chain; else the address (IP SAN) */
+	snprintf(up->servername, sizeof(up->servername), "%s",
+	    cu->name[0] != '\0' ? cu->name : addr);
+}
+
+/*
+ * The configuration received is the one served from now on: before the
+ * sandbox, everything made of it (TLS configurations, session stores,
+ * the CA store) is made here. The parent sends one, at start-up, and no
+ * running rule accepts another (a second would have to replace
+ * upstreams with queries in flight, and Landlock's ports cannot grow).
+ */
+static void
+resolver_configure(void *arg, const struct conf_main *cm)
+{
+	struct resolver			*r = arg;
+	struct resolver_conf_pending	*pc = &r->pending;
+	int				 i;
+
+	if (pc->nup == 0)
+		fatalx("protocol violation by the parent: no upstream");
+	r->conf = *cm;
+	r->ca = pc->ca;
+	r->calen = pc->calen;
+	pc->ca = NULL;
+	for (i = 0; i < pc->nup; i++)
+		upstream_init(r, &r->up[i], i, &pc->up[i]);
+	r->nup = pc->nup;
+	configure_upstreams(r);
+}
+
+/* sandboxed now: a warm connection to every upstream */
+static void
+resolver_start(void *arg)
+{
+	struct resolver	*r = arg;
+	int		 i;
+
+	r->frontend = child_channel(PROC_FRONTEND);
+	for (i = 0; i < r->nup; i++) {
+		evtimer_assign(&r->up[i].probe, r->base, upstream_probe,
+		    &r->up[i]);
+		/* the first client query should not pay a handshake */
+		(void)conn_open(&r->up[i]);
+	}
+	log_debug("forwarding to %d upstreams", r->nup);
+}
+
+static void *
+resolver_init(void)
+{
+	struct resolver	*r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		fatal("%s", __func__);
+	r->base = child_base();
+	/* before the sandbox: OpenSSL reads its configuration here */
+	if (tls_init() == -1)
+		fatalx("tls_init");
+	make_probe(r);
+	return r;
+}
+
+/* from the parent: the items of a configuration */
+static const struct channel_rule resolver_rules_conf[] = {
+	{ { IMSG_CA_CHUNK, 1, CA_CHUNK, 0 }, 0, resolver_conf_ca },
+	{ { IMSG_CONF_UPSTREAM, sizeof(struct conf_upstream),
+	    sizeof(struct conf_upstream), 0 }, 0, resolver_conf_upstream },
+};
+
+/* from the parent, once serving */
+static const struct channel_rule resolver_rules_parent[] = {
+	{ { IMSG_NETWORK_CHANGED, 0, 0, 0 }, 0, resolver_network_changed },
+};
+
+/* from the frontend */
+static const struct channel_rule resolver_rules_frontend[] = {
+	{ { IMSG_QUERY, DNS_HDRLEN, DNS_MAXMSG, 0 }, 0, resolver_query },
+};
+
+static const struct child_sibling resolver_siblings[] = {
+	{ PROC_FRONTEND, resolver_rules_frontend,
+	    nitems(resolver_rules_frontend) },
+};
+
+static const struct child_def resolver_def = {
+	.role = PROC_RESOLVER,
+	.sandbox = SANDBOX_RESOLVER,
+	.init = resolver_init,
+	.conf_rules = resolver_rules_conf,
+	.nconf_rules = nitems(resolver_rules_conf),
+	.running_rules = resolver_rules_parent,
+	.nrunning_rules = nitems(resolver_rules_parent),
+	.siblings = resolver_siblings,
+	.nsiblings = nitems(resolver_siblings),
+	.conf_begin = resolver_conf_begin,
+	.configure = resolver_configure,
+	.start = resolver_start,
+};
 
 void
 resolver_main(void)
 {
-	struct resolver	*r;
-	int		 i;
-
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		fatal("%s", __func__);
-	child_init(PROC_RESOLVER, &r->cs);
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	/* before the sandbox: OpenSSL reads its configuration here */
-	if (tls_init() == -1)
-		fatalx("tls_init");
-
-	receive_startup(r);
-	configure_upstreams(r);
-	make_probe(r);
-	if ((r->base = event_base_new()) == NULL)
-		fatalx("event_base_new");
-	/* the only ports the sandbox lets us connect to */
-	for (i = 0; i < r->nup; i++)
-		child_allow_connect(&r->cs, conf_addr_port(&r->up[i].conf.ss));
-	child_enter_sandbox(PROC_RESOLVER, &r->cs);
-
-	set_nonblock(r->cs.parent.fd);
-	set_nonblock(r->frontend.fd);
-	r->parent_ev = event_new(r->base, r->cs.parent.fd,
-	    EV_READ | EV_PERSIST, parent_dispatch, r);
-	r->frontend_rev = event_new(r->base, r->frontend.fd,
-	    EV_READ | EV_PERSIST, frontend_dispatch, r);
-	r->frontend_wev = event_new(r->base, r->frontend.fd, EV_WRITE,
-	    frontend_writable, r);
-	if (r->parent_ev == NULL || r->frontend_rev == NULL ||
-	    r->frontend_wev == NULL || event_add(r->parent_ev, NULL) == -1 ||
-	    event_add(r->frontend_rev, NULL) == -1)
-		fatalx("%s: event setup", __func__);
-	for (i = 0; i < r->nup; i++) {
-		evtimer_assign(&r->up[i].probe, r->base, upstream_probe,
-		    &r->up[i]);
-		/* warm: the first client query should not pay a handshake */
-		(void)conn_open(&r->up[i]);
-	}
-	log_debug("forwarding to %d upstreams", r->nup);
-	event_base_dispatch(r->base);
-	fatalx("event loop ended");
+	child_main(&resolver_def);
 }

@@ -71,7 +71,7 @@ sandbox_child(enum sandbox_role role, const char *dir, uid_t uid, gid_t gid,
 		return;
 	}
 	hide_filesystem();
-	/* the frontend keeps recvfd for listening sockets sent on reload */
+	/* the frontend keeps recvfd: sockets may be sent to it serving */
 	promises = role == SANDBOX_FRONTEND ? "stdio recvfd" : "stdio inet";
 	if (pledge(promises, NULL) == -1)
 		fatal("%s: pledge", __func__);
@@ -81,7 +81,7 @@ void
 sandbox_parent(uid_t uid, gid_t gid)
 {
 	drop_to(uid, gid);
-	/* nothing is read after start-up until reload exists */
+	/* nothing is read after start-up */
 	hide_filesystem();
 	/* route: the routing socket that reports network changes */
 	if (pledge("stdio inet route sendfd proc", NULL) == -1)

@@ -24,9 +24,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "compat.h"
 #include "stats.h"
 
-#define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* the same layout on every target: see stats.h */
 _Static_assert(offsetof(struct stats_frontend, latency) % 8 == 0,
@@ -59,25 +59,25 @@ static const char *const failure_names[STATS_NFAILURES] = {
 const char *
 stats_rcode_name(unsigned int rcode)
 {
-	return rcode < NELEMS(rcode_names) ? rcode_names[rcode] : "invalid";
+	return rcode < nitems(rcode_names) ? rcode_names[rcode] : "invalid";
 }
 
 const char *
 stats_transport_name(unsigned int t)
 {
-	return t < NELEMS(transport_names) ? transport_names[t] : "invalid";
+	return t < nitems(transport_names) ? transport_names[t] : "invalid";
 }
 
 const char *
 stats_state_name(uint32_t state)
 {
-	return state < NELEMS(state_names) ? state_names[state] : "invalid";
+	return state < nitems(state_names) ? state_names[state] : "invalid";
 }
 
 const char *
 stats_failure_name(unsigned int why)
 {
-	return why < NELEMS(failure_names) ? failure_names[why] : "invalid";
+	return why < nitems(failure_names) ? failure_names[why] : "invalid";
 }
 
 static int

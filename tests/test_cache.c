@@ -129,11 +129,45 @@ ttls_are(const struct answer *a, const uint8_t *out, size_t len,
 	return a->optttl == 0 || get32(out, a->optttl) == OPT_DO;
 }
 
+/*
+ * The frontend's way: the key made once per query, the answer parsed
+ * once; what dns_answer_parse() refuses (another question, bad bytes)
+ * never reaches the cache.
+ */
+static void
+store(struct cache *c, const struct dns_query *q, const uint8_t *ans,
+    size_t len, uint64_t now)
+{
+	struct dns_answer	 a;
+	uint8_t			 key[DNS_KEY_MAX];
+	size_t			 keylen;
+
+	keylen = dns_query_key(q, DNS_KEY_UPSTREAM, key);
+	if (keylen == 0 || dns_answer_parse(ans, len, q, &a) == -1)
+		return;
+	cache_store(c, key, keylen, ans, len, &a, now);
+}
+
+/* a hit comes with the layout of what it copied */
+static size_t
+fetch(struct cache *c, const struct dns_query *q, uint64_t now, int stale,
+    uint8_t *buf, size_t buflen)
+{
+	struct dns_answer	 a;
+	uint8_t			 key[DNS_KEY_MAX];
+	size_t			 keylen, len;
+
+	keylen = dns_query_key(q, DNS_KEY_UPSTREAM, key);
+	len = cache_lookup(c, key, keylen, now, stale, buf, buflen, &a);
+	CHECK(len == 0 || a.len == len);
+	return len;
+}
+
 static size_t
 lookup(struct cache *c, const struct dns_query *q, uint64_t now,
-    uint8_t *out)
+    uint8_t *buf)
 {
-	return cache_lookup(c, q, now, 0, out, DNS_MAXMSG);
+	return fetch(c, q, now, 0, buf, DNS_MAXMSG);
 }
 
 static struct cache_stats
@@ -171,7 +205,7 @@ t_cache_miss_then_hit(void)
 	plain(&q, "www.example.com");
 	positive_a(&a, "www.example.com", 300);
 	CHECK(lookup(c, &q, 100, out) == 0);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	CHECK(lookup(c, &q, 100, out) == a.p.len);
 	CHECK(memcmp(out, a.p.b, a.p.len) == 0);
 	st = stats(c);
@@ -192,7 +226,7 @@ t_cache_ttl_countdown(void)
 	c = cache_new(100, BIG);
 	plain(&q, "www.example.com");
 	positive_a(&a, "www.example.com", 300);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	len = lookup(c, &q, 160, out);
 	CHECK(ttls_are(&a, out, len, 240));
 	/* nothing but the TTLs changed */
@@ -214,7 +248,7 @@ t_cache_expiry(void)
 	c = cache_new(100, BIG);
 	plain(&q, "www.example.com");
 	positive_a(&a, "www.example.com", 300);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	len = lookup(c, &q, 399, out);
 	CHECK(ttls_are(&a, out, len, 1));
 	CHECK(lookup(c, &q, 400, out) == 0);
@@ -234,7 +268,7 @@ t_cache_ttl_cap(void)
 	c = cache_new(100, BIG);
 	plain(&q, "www.example.com");
 	positive_a(&a, "www.example.com", 1000000);
-	cache_store(c, &q, a.p.b, a.p.len, 0);
+	store(c, &q, a.p.b, a.p.len, 0);
 	len = lookup(c, &q, 0, out);
 	CHECK(ttls_are(&a, out, len, CACHE_MAX_TTL));
 	len = lookup(c, &q, CACHE_MAX_TTL - 1, out);
@@ -259,7 +293,7 @@ t_cache_mixed_ttls(void)
 	a.p.b[a.at[2] + 3] = 100;
 	a.p.b[a.at[3] + 2] = 0;
 	a.p.b[a.at[3] + 3] = 10;	/* glue does not count */
-	cache_store(c, &q, a.p.b, a.p.len, 1000);
+	store(c, &q, a.p.b, a.p.len, 1000);
 	len = lookup(c, &q, 1040, out);
 	CHECK(len == a.p.len);
 	CHECK(get32(out, a.at[0]) == 60 && get32(out, a.at[1]) == 60);
@@ -279,7 +313,7 @@ t_cache_clock_back(void)
 	c = cache_new(100, BIG);
 	plain(&q, "www.example.com");
 	positive_a(&a, "www.example.com", 300);
-	cache_store(c, &q, a.p.b, a.p.len, 1000);
+	store(c, &q, a.p.b, a.p.len, 1000);
 	len = lookup(c, &q, 10, out);
 	CHECK(ttls_are(&a, out, len, 300));
 	cache_free(c);
@@ -296,7 +330,7 @@ t_cache_negative(void)
 	c = cache_new(100, BIG);
 	plain(&q, "nx.example.com");
 	negative(&a, "nx.example.com", DNS_RCODE_NXDOMAIN, 3600, 60);
-	cache_store(c, &q, a.p.b, a.p.len, 1000);
+	store(c, &q, a.p.b, a.p.len, 1000);
 	/* the SOA's TTL is cut to the negative TTL and counts down */
 	len = lookup(c, &q, 1059, out);
 	CHECK(ttls_are(&a, out, len, 1));
@@ -307,7 +341,7 @@ t_cache_negative(void)
 	/* NODATA, where the SOA's own TTL is the smaller */
 	plain(&q, "v4only.example.com");
 	negative(&a, "v4only.example.com", DNS_RCODE_NOERROR, 30, 900);
-	cache_store(c, &q, a.p.b, a.p.len, 1000);
+	store(c, &q, a.p.b, a.p.len, 1000);
 	CHECK(lookup(c, &q, 1029, out) == a.p.len);
 	CHECK(lookup(c, &q, 1030, out) == 0);
 
@@ -315,7 +349,7 @@ t_cache_negative(void)
 	plain(&q, "nosoa.example.com");
 	header(&a.p, 1, DNS_FLAG_QR | DNS_RCODE_NXDOMAIN, 1, 0, 0, 0);
 	question(&a.p, "nosoa.example.com", TYPE_A, DNS_CLASS_IN);
-	cache_store(c, &q, a.p.b, a.p.len, 1000);
+	store(c, &q, a.p.b, a.p.len, 1000);
 	CHECK(lookup(c, &q, 1000, out) == 0);
 	CHECK(stats(c).stores == 2);
 	cache_free(c);
@@ -333,31 +367,31 @@ t_cache_uncacheable(void)
 	plain(&q, "www.example.com");
 	positive_a(&a, "www.example.com", 300);
 	a.p.b[3] |= DNS_RCODE_SERVFAIL;
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	positive_a(&a, "www.example.com", 300);
 	a.p.b[3] |= DNS_RCODE_REFUSED;
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	positive_a(&a, "www.example.com", 300);
 	a.p.b[2] |= DNS_FLAG_TC >> 8;
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	/* TTL 0, and a TTL with its top bit set */
 	positive_a(&a, "www.example.com", 0);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	positive_a(&a, "www.example.com", 0x80000000U);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	/* cut short, or with trailing bytes */
 	positive_a(&a, "www.example.com", 300);
 	for (len = 0; len < a.p.len; len++)
-		cache_store(c, &q, a.p.b, len, 100);
+		store(c, &q, a.p.b, len, 100);
 	put8(&a.p, 0);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	/* not an answer, or not a standard query */
 	positive_a(&a, "www.example.com", 300);
 	a.p.b[2] &= 0x7f;
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	positive_a(&a, "www.example.com", 300);
 	a.p.b[2] |= 0x10;	/* opcode 2, STATUS */
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 
 	CHECK(lookup(c, &q, 100, out) == 0);
 	CHECK(stats(c).stores == 0 && stats(c).entries == 0);
@@ -375,14 +409,14 @@ t_cache_other_question(void)
 	c = cache_new(100, BIG);
 	plain(&q, "www.example.com");
 	positive_a(&a, "www.example.org", 300);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	positive(&a, "www.example.com", TYPE_AAAA, DNS_CLASS_IN, 300, 1);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	positive(&a, "www.example.com", TYPE_A, CLASS_CH, 300, 1);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	/* a name one label longer */
 	positive_a(&a, "www.www.example.com", 300);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	CHECK(lookup(c, &q, 100, out) == 0);
 	plain(&other, "www.example.org");
 	CHECK(lookup(c, &other, 100, out) == 0);
@@ -391,7 +425,7 @@ t_cache_other_question(void)
 	CHECK(stats(c).entries == 0);
 	/* no question at all */
 	header(&a.p, 1, DNS_FLAG_QR, 0, 0, 0, 0);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	CHECK(stats(c).stores == 0);
 	cache_free(c);
 }
@@ -422,15 +456,15 @@ t_cache_too_big(void)
 	plain(&q, "big.example.com");
 	big_answer(&a, 1022);
 	CHECK(a.p.len == CACHE_MAX_ANSWER + 1);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	CHECK(stats(c).entries == 0);
 	big_answer(&a, 1021);
 	CHECK(a.p.len < CACHE_MAX_ANSWER);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	CHECK(stats(c).entries == 1);
 	/* a caller buffer too small for it is a miss, not a cut answer */
-	CHECK(cache_lookup(c, &q, 100, 0, out, a.p.len - 1) == 0);
-	CHECK(cache_lookup(c, &q, 100, 0, out, a.p.len) == a.p.len);
+	CHECK(fetch(c, &q, 100, 0, out, a.p.len - 1) == 0);
+	CHECK(fetch(c, &q, 100, 0, out, a.p.len) == a.p.len);
 	CHECK(stats(c).misses == 1 && stats(c).hits == 1);
 	cache_free(c);
 }
@@ -450,9 +484,9 @@ separate(const struct dns_query *q1, const struct dns_query *q2)
 	c = cache_new(100, BIG);
 	positive(&a1, "www.example.com", q1->q.qtype, q1->q.qclass, 300, 1);
 	positive(&a2, "www.example.com", q2->q.qtype, q2->q.qclass, 300, 2);
-	cache_store(c, q1, a1.p.b, a1.p.len, 100);
+	store(c, q1, a1.p.b, a1.p.len, 100);
 	ok = lookup(c, q2, 100, out) == 0;
-	cache_store(c, q2, a2.p.b, a2.p.len, 100);
+	store(c, q2, a2.p.b, a2.p.len, 100);
 	ok = ok && stats(c).entries == 2;
 	ok = ok && lookup(c, q1, 100, out) == a1.p.len &&
 	    memcmp(out, a1.p.b, a1.p.len) == 0;
@@ -528,7 +562,7 @@ t_cache_key_ad(void)
 	c = cache_new(100, BIG);
 	plain(&q, "www.example.com");
 	positive_a(&a, "www.example.com", 300);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	q.flags |= DNS_FLAG_AD;
 	CHECK(lookup(c, &q, 100, out) == a.p.len);
 	cache_free(c);
@@ -544,7 +578,7 @@ t_cache_key_case(void)
 	c = cache_new(100, BIG);
 	plain(&q, "WwW.ExAmPlE.CoM");
 	positive_a(&a, "www.example.com", 300);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	plain(&q, "www.EXAMPLE.com");
 	CHECK(lookup(c, &q, 100, out) == a.p.len);
 	/* kept as the upstream wrote it; the client's case is put back later */
@@ -553,7 +587,7 @@ t_cache_key_case(void)
 	/* only ASCII folds: Latin-1 capital E acute is not its small form */
 	plain(&q, "caf\xc9.example");
 	positive_a(&a, "caf\xc9.example", 300);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	plain(&q, "caf\xe9.example");
 	CHECK(lookup(c, &q, 100, out) == 0);
 	plain(&q, "CAF\xc9.example");
@@ -577,8 +611,8 @@ t_cache_replace(void)
 	plain(&q, "www.example.com");
 	positive(&a1, "www.example.com", TYPE_A, DNS_CLASS_IN, 300, 1);
 	positive(&a2, "www.example.com", TYPE_A, DNS_CLASS_IN, 600, 2);
-	cache_store(c, &q, a1.p.b, a1.p.len, 100);
-	cache_store(c, &q, a2.p.b, a2.p.len, 200);
+	store(c, &q, a1.p.b, a1.p.len, 100);
+	store(c, &q, a2.p.b, a2.p.len, 200);
 	CHECK(stats(c).entries == 1 && stats(c).stores == 2);
 	CHECK(stats(c).bytes == cost(&q, &a2));
 	len = lookup(c, &q, 300, out);
@@ -586,7 +620,7 @@ t_cache_replace(void)
 	CHECK(out[a2.at[0] + 9] == 2);
 	/* an answer not kept leaves the old one in place */
 	a1.p.b[3] |= DNS_RCODE_SERVFAIL;
-	cache_store(c, &q, a1.p.b, a1.p.len, 300);
+	store(c, &q, a1.p.b, a1.p.len, 300);
 	CHECK(lookup(c, &q, 300, out) == a2.p.len);
 	cache_free(c);
 }
@@ -608,7 +642,7 @@ store_nth(struct cache *c, unsigned int i, uint64_t now)
 	name_of(name, sizeof(name), i);
 	plain(&q, name);
 	positive_a(&a, name, 300);
-	cache_store(c, &q, a.p.b, a.p.len, now);
+	store(c, &q, a.p.b, a.p.len, now);
 	return cost(&q, &a);
 }
 
@@ -665,7 +699,7 @@ t_cache_lru_bytes(void)
 	plain(&q, "big.example.com");
 	big_answer(&a, 64);
 	CHECK(a.p.len > 3 * one);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	CHECK(stats(c).entries == 3 && stats(c).evictions == 1);
 	CHECK(has_nth(c, 1, 100) && has_nth(c, 2, 100) && has_nth(c, 3, 100));
 	cache_free(c);
@@ -801,26 +835,26 @@ t_cache_stale(void)
 	c = cache_new(100, BIG);
 	plain(&q, "www.example.com");
 	positive_a(&a, "www.example.com", 300);
-	cache_store(c, &q, a.p.b, a.p.len, 100);
+	store(c, &q, a.p.b, a.p.len, 100);
 	expired = 400;
 	/* fresh answers come with their own TTL even when stale is allowed */
-	len = cache_lookup(c, &q, expired - 1, 1, out, sizeof(out));
+	len = fetch(c, &q, expired - 1, 1, out, sizeof(out));
 	CHECK(ttls_are(&a, out, len, 1));
-	CHECK(cache_lookup(c, &q, expired, 0, out, sizeof(out)) == 0);
-	len = cache_lookup(c, &q, expired, 1, out, sizeof(out));
+	CHECK(fetch(c, &q, expired, 0, out, sizeof(out)) == 0);
+	len = fetch(c, &q, expired, 1, out, sizeof(out));
 	CHECK(ttls_are(&a, out, len, CACHE_STALE_TTL));
-	len = cache_lookup(c, &q, expired + CACHE_STALE_MAX - 1, 1, out,
+	len = fetch(c, &q, expired + CACHE_STALE_MAX - 1, 1, out,
 	    sizeof(out));
 	CHECK(ttls_are(&a, out, len, CACHE_STALE_TTL));
 	CHECK(stats(c).stale_hits == 2 && stats(c).hits == 1);
 	/* past the window it is gone for good */
-	CHECK(cache_lookup(c, &q, expired + CACHE_STALE_MAX, 1, out,
+	CHECK(fetch(c, &q, expired + CACHE_STALE_MAX, 1, out,
 	    sizeof(out)) == 0);
 	CHECK(stats(c).entries == 0 && stats(c).bytes == 0);
 	/* a new answer replaces a stale one */
-	cache_store(c, &q, a.p.b, a.p.len, 1000);
-	cache_store(c, &q, a.p.b, a.p.len, 2000);
-	len = cache_lookup(c, &q, 2010, 1, out, sizeof(out));
+	store(c, &q, a.p.b, a.p.len, 1000);
+	store(c, &q, a.p.b, a.p.len, 2000);
+	len = fetch(c, &q, 2010, 1, out, sizeof(out));
 	CHECK(ttls_are(&a, out, len, 290));
 	cache_free(c);
 }

@@ -32,7 +32,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "config.h"
+#include "file.h"
 #include "test.h"
 
 #define PIN_A	"ypeBEsobvcr6wjGzmiPcTaeG7/gUfE5yuYB3ha/uSLs="
@@ -367,14 +369,14 @@ t_listen(void)
 	CHECK(conf.listen[0].ss.ss_family == AF_INET);
 	CHECK(conf.listen[0].sslen == sizeof(struct sockaddr_in));
 	CHECK(conf.listen[0].port_set == 1);
-	CHECK(conf_addr_port(&conf.listen[0].ss) == 5353);
-	conf_addr_str(&conf.listen[0].ss, addr, sizeof(addr));
+	CHECK(addr_port(&conf.listen[0].ss) == 5353);
+	addr_str(&conf.listen[0].ss, addr, sizeof(addr));
 	CHECK(strcmp(addr, "127.0.0.1") == 0);
 	CHECK(conf.listen[1].ss.ss_family == AF_INET6);
 	CHECK(conf.listen[1].sslen == sizeof(struct sockaddr_in6));
 	CHECK(conf.listen[1].port_set == 0);
-	CHECK(conf_addr_port(&conf.listen[1].ss) == 0);
-	conf_addr_str(&conf.listen[1].ss, addr, sizeof(addr));
+	CHECK(addr_port(&conf.listen[1].ss) == 0);
+	addr_str(&conf.listen[1].ss, addr, sizeof(addr));
 	CHECK(strcmp(addr, "::1") == 0);
 }
 
@@ -390,11 +392,11 @@ t_upstream(void)
 	    "port 8853 name cloudflare-dns.com pin-sha256 " PIN_B "\n",
 	    &conf, err) == 0);
 	CHECK(conf.nupstream == 2);
-	CHECK(conf_addr_port(&conf.upstream[0].ss) == DEFAULT_DOT_PORT);
+	CHECK(addr_port(&conf.upstream[0].ss) == DEFAULT_DOT_PORT);
 	CHECK(conf.upstream[0].name[0] == '\0');
 	CHECK(conf.upstream[0].npins == 0);
 	CHECK(conf.upstream[1].ss.ss_family == AF_INET6);
-	CHECK(conf_addr_port(&conf.upstream[1].ss) == 8853);
+	CHECK(addr_port(&conf.upstream[1].ss) == 8853);
 	CHECK(strcmp(conf.upstream[1].name, "cloudflare-dns.com") == 0);
 	CHECK(conf.upstream[1].npins == 2);
 	CHECK(pin_decode(PIN_A, pin) == 0);
@@ -832,33 +834,33 @@ t_upstream_arg(void)
 
 	CHECK(conf_parse_upstream_arg("1.1.1.1@853#cloudflare-dns.com", &up,
 	    err, sizeof(err)) == 0);
-	conf_addr_str(&up.ss, addr, sizeof(addr));
+	addr_str(&up.ss, addr, sizeof(addr));
 	CHECK(strcmp(addr, "1.1.1.1") == 0);
-	CHECK(conf_addr_port(&up.ss) == 853);
+	CHECK(addr_port(&up.ss) == 853);
 	CHECK(strcmp(up.name, "cloudflare-dns.com") == 0);
 	CHECK(up.npins == 0 && up.sslen == sizeof(struct sockaddr_in));
 
 	CHECK(conf_parse_upstream_arg("2606:4700:4700::1111@853"
 	    "#cloudflare-dns.com", &up, err, sizeof(err)) == 0);
-	conf_addr_str(&up.ss, addr, sizeof(addr));
+	addr_str(&up.ss, addr, sizeof(addr));
 	CHECK(strcmp(addr, "2606:4700:4700::1111") == 0);
 	CHECK(up.ss.ss_family == AF_INET6 &&
 	    up.sslen == sizeof(struct sockaddr_in6));
-	CHECK(conf_addr_port(&up.ss) == 853);
+	CHECK(addr_port(&up.ss) == 853);
 	CHECK(strcmp(up.name, "cloudflare-dns.com") == 0);
 
 	CHECK(conf_parse_upstream_arg("9.9.9.9#dns.quad9.net", &up, err,
 	    sizeof(err)) == 0);
-	CHECK(conf_addr_port(&up.ss) == DEFAULT_DOT_PORT);
+	CHECK(addr_port(&up.ss) == DEFAULT_DOT_PORT);
 	CHECK(strcmp(up.name, "dns.quad9.net") == 0);
 
 	CHECK(conf_parse_upstream_arg("127.0.0.1@8853", &up, err,
 	    sizeof(err)) == 0);
-	CHECK(conf_addr_port(&up.ss) == 8853);
+	CHECK(addr_port(&up.ss) == 8853);
 	CHECK(up.name[0] == '\0');
 
 	CHECK(conf_parse_upstream_arg("::1", &up, err, sizeof(err)) == 0);
-	CHECK(conf_addr_port(&up.ss) == DEFAULT_DOT_PORT);
+	CHECK(addr_port(&up.ss) == DEFAULT_DOT_PORT);
 }
 
 static void
@@ -910,9 +912,9 @@ t_listen_arg(void)
 	char			 err[CONF_ERRLEN], addr[INET6_ADDRSTRLEN];
 
 	CHECK(conf_parse_listen_arg("192.0.2.1", &l, err, sizeof(err)) == 0);
-	conf_addr_str(&l.ss, addr, sizeof(addr));
+	addr_str(&l.ss, addr, sizeof(addr));
 	CHECK(strcmp(addr, "192.0.2.1") == 0);
-	CHECK(l.port_set == 0 && conf_addr_port(&l.ss) == 0);
+	CHECK(l.port_set == 0 && addr_port(&l.ss) == 0);
 	CHECK(conf_parse_listen_arg("::", &l, err, sizeof(err)) == 0);
 	CHECK(l.ss.ss_family == AF_INET6);
 	CHECK(conf_parse_listen_arg("127.0.0.1@53", &l, err,
@@ -946,7 +948,7 @@ t_finalize_defaults(void)
 	/* port 0 is a caller bug: it would print a config that fails */
 	conf_init(&conf);
 	conf_finalize(&conf, 0);
-	CHECK(conf_addr_port(&conf.listen[0].ss) == DEFAULT_PORT);
+	CHECK(addr_port(&conf.listen[0].ss) == DEFAULT_PORT);
 }
 
 static void
@@ -960,9 +962,9 @@ t_finalize_keeps(void)
 	    &conf, err) == 0);
 	conf_finalize(&conf, 54);
 	CHECK(conf.nlisten == 2 && conf.nupstream == 1);
-	CHECK(conf_addr_port(&conf.listen[0].ss) == 54);
+	CHECK(addr_port(&conf.listen[0].ss) == 54);
 	CHECK(conf.listen[0].port_set == 1);
-	CHECK(conf_addr_port(&conf.listen[1].ss) == 5300);
+	CHECK(addr_port(&conf.listen[1].ss) == 5300);
 	CHECK(conf.upstream[0].name[0] == '\0');
 	CHECK(strcmp(conf.ca, "/my/ca.pem") == 0);
 	CHECK(strcmp(conf.user, "1000") == 0);
@@ -990,11 +992,11 @@ t_finalize_merges_listens(void)
 	CHECK(conf.nlisten == 5);
 	conf_finalize(&conf, 53);
 	CHECK(conf.nlisten == 3);
-	conf_addr_str(&conf.listen[0].ss, addr, sizeof(addr));
+	addr_str(&conf.listen[0].ss, addr, sizeof(addr));
 	CHECK(strcmp(addr, "10.0.0.1") == 0);
-	conf_addr_str(&conf.listen[1].ss, addr, sizeof(addr));
+	addr_str(&conf.listen[1].ss, addr, sizeof(addr));
 	CHECK(strcmp(addr, "::1") == 0);
-	CHECK(conf_addr_port(&conf.listen[2].ss) == 54);
+	CHECK(addr_port(&conf.listen[2].ss) == 54);
 	memset(&zero, 0, sizeof(zero));
 	CHECK(memcmp(&conf.listen[3], &zero, sizeof(zero)) == 0);
 	CHECK(round_trips(&conf));
@@ -1072,16 +1074,16 @@ t_addr_helpers(void)
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons(853);
 	sin->sin_addr.s_addr = htonl(0xc0000201);
-	conf_addr_str(&ss, buf, sizeof(buf));
+	addr_str(&ss, buf, sizeof(buf));
 	CHECK(strcmp(buf, "192.0.2.1") == 0);
-	CHECK(conf_addr_port(&ss) == 853);
+	CHECK(addr_port(&ss) == 853);
 	/* too small a buffer and an unknown family give a marker */
-	conf_addr_str(&ss, buf, 4);
+	addr_str(&ss, buf, 4);
 	CHECK(strcmp(buf, "?") == 0);
 	ss.ss_family = AF_UNIX;
-	conf_addr_str(&ss, buf, sizeof(buf));
+	addr_str(&ss, buf, sizeof(buf));
 	CHECK(strcmp(buf, "?") == 0);
-	CHECK(conf_addr_port(&ss) == 0);
+	CHECK(addr_port(&ss) == 0);
 }
 
 static void
@@ -1135,6 +1137,22 @@ t_file_size(void)
 	unlink(path);
 }
 
+/* a file that does not say its size (st_size 0) is read all the same */
+static void
+t_file_read_unsized(void)
+{
+	uint8_t	*buf = NULL;
+	size_t	 len = 0;
+
+	CHECK(file_read("/proc/self/status", 1024 * 1024, &buf, &len) == 0);
+	CHECK(len > 16 && buf != NULL && buf[len] == '\0' &&
+	    memcmp(buf, "Name:", 5) == 0);
+	free(buf);
+	errno = 0;
+	CHECK(file_read("/proc/self/status", 16, &buf, &len) == -1 &&
+	    errno == EFBIG);
+}
+
 void
 test_config(void)
 {
@@ -1170,4 +1188,5 @@ test_config(void)
 	RUN(t_addr_helpers);
 	RUN(t_file_errors);
 	RUN(t_file_size);
+	RUN(t_file_read_unsized);
 }

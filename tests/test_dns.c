@@ -1424,70 +1424,113 @@ t_answer_set_ttl(void)
 
 	answer_ttls(&p, 300, 200, 900, 100, at);
 	optttl = p.len - 6;
-	CHECK(dns_answer_set_ttl(p.b, p.len, 150, 0) == 0);
+	CHECK(dns_answer_set_ttl(p.b, p.len, 150, UINT32_MAX, 0) == 0);
 	CHECK(get32(p.b, at[0]) == 150 && get32(p.b, at[1]) == 50);
 	CHECK(get32(p.b, at[2]) == 750 && get32(p.b, at[3]) == 0);
 	CHECK(get32(p.b, optttl) == OPT_DO);
 	/* fixed wins over age */
-	CHECK(dns_answer_set_ttl(p.b, p.len, 1000, 30) == 0);
+	CHECK(dns_answer_set_ttl(p.b, p.len, 1000, UINT32_MAX, 30) == 0);
 	for (i = 0; i < 4; i++)
 		CHECK(get32(p.b, at[i]) == 30);
 	CHECK(get32(p.b, optttl) == OPT_DO);
 	/* no age: nothing changes; a top-bit TTL is zero */
 	answer_ttls(&p, 0x80000000U, 200, 900, 100, at);
-	CHECK(dns_answer_set_ttl(p.b, p.len, 0, 0) == 0);
+	CHECK(dns_answer_set_ttl(p.b, p.len, 0, UINT32_MAX, 0) == 0);
 	CHECK(get32(p.b, at[0]) == 0 && get32(p.b, at[1]) == 200);
 	/* negative answers count down too */
 	answer_negative(&p, DNS_RCODE_NXDOMAIN, 3600, 300);
-	CHECK(dns_answer_set_ttl(p.b, p.len, 60, 0) == 0);
+	CHECK(dns_answer_set_ttl(p.b, p.len, 60, UINT32_MAX, 0) == 0);
 	CHECK(get32(p.b, DNS_HDRLEN + 16 + 4 + 6) == 3540);
 	/* the SOA MINIMUM is data, not a TTL */
 	CHECK(get32(p.b, p.len - 4) == 300);
 }
 
+/* the cap comes first, then the age: nothing outlives the entry */
 static void
 t_answer_cap_ttl(void)
 {
 	struct pkt	 p;
-	size_t		 at[4], copylen;
-	uint8_t		 copy[512];
+	size_t		 at[4];
 
 	answer_ttls(&p, 300, 0x80000005U, 50, 100, at);
-	CHECK(dns_answer_cap_ttl(p.b, p.len, 100) == 0);
+	CHECK(dns_answer_set_ttl(p.b, p.len, 0, 100, 0) == 0);
 	CHECK(get32(p.b, at[0]) == 100 && get32(p.b, at[1]) == 0);
 	CHECK(get32(p.b, at[2]) == 50 && get32(p.b, at[3]) == 100);
 	CHECK(get32(p.b, p.len - 6) == OPT_DO);
+	answer_ttls(&p, 300, 200, 900, 40, at);
+	CHECK(dns_answer_set_ttl(p.b, p.len, 10, 50, 0) == 0);
+	CHECK(get32(p.b, at[0]) == 40 && get32(p.b, at[1]) == 40);
+	CHECK(get32(p.b, at[2]) == 40 && get32(p.b, at[3]) == 30);
 	/* a negative answer's SOA is cut to its MINIMUM's worth, not more */
 	answer_negative(&p, DNS_RCODE_NXDOMAIN, 3600, 300);
-	CHECK(dns_answer_cap_ttl(p.b, p.len, 300) == 0);
+	CHECK(dns_answer_set_ttl(p.b, p.len, 0, 300, 0) == 0);
 	CHECK(get32(p.b, DNS_HDRLEN + 16 + 4 + 6) == 300);
 	CHECK(get32(p.b, p.len - 4) == 300);
-	/* a bad message is left alone */
-	answer_ttls(&p, 300, 300, 300, 300, at);
-	p.b[9] = 2;
-	copylen = p.len;
-	memcpy(copy, p.b, copylen);
-	CHECK(dns_answer_cap_ttl(p.b, p.len, 1) == -1);
-	CHECK(memcmp(copy, p.b, copylen) == 0);
 }
 
 static void
 t_answer_set_ttl_malformed(void)
 {
-	struct pkt	 p, copy;
+	struct pkt	 p;
 	size_t		 at[4];
 
-	/* a bad record at the end leaves the earlier ones alone */
+	/* a record missing at the end, a byte to spare, no header */
 	answer_ttls(&p, 300, 200, 900, 100, at);
 	p.b[11] = 3;
-	copy = p;
-	CHECK(dns_answer_set_ttl(p.b, p.len, 10, 0) == -1);
-	CHECK(memcmp(p.b, copy.b, p.len) == 0);
-	CHECK(dns_answer_set_ttl(p.b, 11, 10, 0) == -1);
+	CHECK(dns_answer_set_ttl(p.b, p.len, 10, UINT32_MAX, 0) == -1);
+	CHECK(dns_answer_set_ttl(p.b, 11, 10, UINT32_MAX, 0) == -1);
 	answer_ttls(&p, 300, 200, 900, 100, at);
 	put8(&p, 0);
-	CHECK(dns_answer_set_ttl(p.b, p.len, 10, 30) == -1);
-	CHECK(get32(p.b, at[0]) == 300);
+	CHECK(dns_answer_set_ttl(p.b, p.len, 10, UINT32_MAX, 30) == -1);
+}
+
+/*
+ * One walk gives the layout and the lifetime: the answer it describes is
+ * what dns_client_answer() makes, its TTL is dns_answer_ttl()'s, and a
+ * layout for other bytes is refused.
+ */
+static void
+t_answer_parse(void)
+{
+	struct dns_query	 q;
+	struct dns_answer	 a;
+	struct pkt		 p;
+	size_t			 at[4], len1, len2;
+	uint32_t		 ttl;
+	uint8_t			 out1[512], out2[512];
+
+	answer_ttls(&p, 300, 200, 900, 100, at);
+	memset(&q, 0, sizeof(q));
+	CHECK(dns_answer_peek(p.b, p.len, &q.id, &q.q) == 0);
+	q.has_question = 1;
+	q.edns = 1;
+	q.edns_udp = 1232;
+	CHECK(dns_answer_parse(p.b, p.len, &q, &a) == 0);
+	CHECK(dns_answer_ttl(p.b, p.len, &ttl) == 0 && a.ttl == ttl);
+	CHECK(a.ttl == 200 && a.len == p.len && a.has_opt);
+	len1 = dns_answer_client(p.b, p.len, &a, &q, 512, out1, sizeof(out1));
+	len2 = dns_client_answer(p.b, p.len, &q, 512, out2, sizeof(out2));
+	CHECK(len1 > 0 && len1 == len2 && memcmp(out1, out2, len1) == 0);
+	/* the layout of other bytes, or of a message cut short */
+	CHECK(dns_answer_client(p.b, p.len - 1, &a, &q, 512, out1,
+	    sizeof(out1)) == 0);
+	a.records = (uint16_t)(p.len + 1);
+	CHECK(dns_answer_client(p.b, p.len, &a, &q, 512, out1,
+	    sizeof(out1)) == 0);
+	/* another question, or no answer at all */
+	q.q.qtype = 28;
+	CHECK(dns_answer_parse(p.b, p.len, &q, &a) == -1);
+	q.q.qtype = 1;
+	p.b[2] &= 0x7f;
+	CHECK(dns_answer_parse(p.b, p.len, &q, &a) == -1);
+	/* an SOA that does not parse: valid, but not to be kept */
+	answer_negative(&p, DNS_RCODE_NXDOMAIN, 3600, 300);
+	p.b[p.len - 25] = 25;
+	put8(&p, 0);
+	memset(&q, 0, sizeof(q));
+	CHECK(dns_answer_peek(p.b, p.len, &q.id, &q.q) == 0);
+	q.has_question = 1;
+	CHECK(dns_answer_parse(p.b, p.len, &q, &a) == 0 && a.ttl == 0);
 }
 
 static void
@@ -1571,6 +1614,7 @@ test_dns(void)
 	RUN(t_answer_ttl_malformed);
 	RUN(t_answer_set_ttl);
 	RUN(t_answer_set_ttl_malformed);
+	RUN(t_answer_parse);
 	RUN(t_answer_cap_ttl);
 	RUN(t_name_str);
 }
