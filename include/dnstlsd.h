@@ -73,7 +73,7 @@ struct proc_startup {
 	gid_t		 gid;
 	int		 verbose;
 	int		 no_seccomp;	/* debug only: logged loudly */
-	char		 chroot[PATH_MAX];
+	char		 chroot[PATH_MAX];	/* "": the non-root start */
 };
 
 /* whom the channel of an IMSG_PEER_SOCKET leads to */

@@ -40,11 +40,18 @@ enum sandbox_role {
  * pledge cannot tell ports apart), then the role's syscall allowlist; a
  * syscall outside it kills the process. Fatal on any failure. no_filter
  * skips only the syscall filter (debugging under valgrind).
+ * dir "" is the non-root start: no chroot, no change of user (the
+ * process must run as uid/gid already), every capability dropped, the
+ * ambient ones included, and the bounding set where CAP_SETPCAP allows.
  */
 void	 sandbox_child(enum sandbox_role, const char *dir, uid_t, gid_t,
 	    const uint16_t *connect_ports, size_t nconnect, int no_filter);
 
-/* Parent: become uid/gid keeping only the right to bind low ports. */
+/*
+ * Parent: become uid/gid keeping only the right to bind low ports; when
+ * it runs as uid already (the non-root start), only drop the other
+ * capabilities and the ambient set.
+ */
 void	 sandbox_parent(uid_t, gid_t);
 
 #endif /* SANDBOX_H */

@@ -11,9 +11,13 @@
 # process can do") allows:
 #   every process: no uid 0 (real, effective, saved, fs), no gid 0;
 #   parent: CapEff and CapPrm 0 or exactly CAP_NET_BIND_SERVICE (0x400);
-#   children: CapEff 0, CapPrm 0, NoNewPrivs 1, Seccomp 2 (filter), root
-#   not "/", no descriptor (>= 3) open on a file or directory (the
-#   resolver's TLS session memfds are memory, not files);
+#   children: CapEff 0, CapPrm 0, CapInh 0, CapAmb 0, NoNewPrivs 1,
+#   Seccomp 2 (filter), no descriptor (>= 3) open on a file or directory
+#   (the resolver's TLS session memfds are memory, not files), and a root
+#   not "/" (the root start: chrooted), or "/" in the non-root start (the
+#   parent logged "non-root start") when the child logged Landlock with
+#   no file access (a kernel without Landlock: a note, seccomp alone
+#   forbids open);
 #   parent and frontend: run dnstlsd, with no TLS library mapped; the
 #   resolver runs dnstlsd-resolver, the only program linked to libtls.
 # Landlock: /proc/PID/status does not show a Landlock domain, so the
@@ -74,16 +78,37 @@ check_parent() {
 	done
 }
 
+# chroot_or_landlock ROLE PID LOG ABI: the root start chroots each child;
+# the non-root start cannot, and Landlock takes every file away instead
+chroot_or_landlock() {
+	local role=$1 pid=$2 logf=$3 abi=$4
+	[ "$(readlink "/proc/$pid/root")" != / ] && return 0
+	if [ -z "$logf" ]; then
+		bad "$role $pid: not chrooted, and no log to show a non-root start with Landlock"
+		return
+	fi
+	grep -a -q 'started: .*(non-root start: no chroot)' "$logf" ||
+	    { bad "$role $pid: not chrooted, and the parent did not log a non-root start"; return; }
+	if [ "${abi:-0}" -lt 1 ]; then
+		echo "note: $role $pid: non-root start on a kernel without Landlock: only seccomp forbids open"
+		return
+	fi
+	case $(landlock_line "$role" "$pid" "$logf") in
+	*"landlock abi "*": no file access"*) ;;
+	*) bad "$role $pid: not chrooted (non-root start) and no Landlock line with no file access" ;;
+	esac
+}
+
 check_child() {
-	local role=$1 pid=$2 c fd target
+	local role=$1 pid=$2 logf=$3 abi=$4 c fd target
 	check_ids "$role" "$pid"
-	for c in CapEff CapPrm CapAmb; do
+	for c in CapEff CapPrm CapInh CapAmb; do
 		[ "$(field "$pid" $c)" = 0000000000000000 ] ||
 		    bad "$role $pid: $c $(field "$pid" $c), want 0"
 	done
 	[ "$(field "$pid" NoNewPrivs)" = 1 ] || bad "$role $pid: NoNewPrivs not 1"
 	[ "$(field "$pid" Seccomp)" = 2 ] || bad "$role $pid: Seccomp not 2 (filter)"
-	[ "$(readlink "/proc/$pid/root")" != / ] || bad "$role $pid: not chrooted"
+	chroot_or_landlock "$role" "$pid" "$logf" "$abi"
 	for fd in /proc/"$pid"/fd/*; do
 		[ "${fd##*/}" -ge 3 ] 2>/dev/null || continue
 		target=$(readlink "$fd" 2>/dev/null) || continue
@@ -167,15 +192,20 @@ audit() {
 		ls -l "/proc/${p#*:}/fd" 2>&1 | sed -n 's/^.* \([0-9]* -> .*\)$/  fd \1/p'
 	done
 	echo "kernel Landlock ABI: ${abi:-unknown} (4 or more: network rules)"
+	if [ -n "$logf" ] && grep -a -q 'started: .*(non-root start: no chroot)' "$logf"; then
+		echo "start: non-root (no chroot, no change of user; Landlock keeps the files away)"
+	else
+		echo "start: root (children chrooted, parent and children changed user)"
+	fi
 	echo
 	check_parent "$parent"
 	check_program parent "$parent" dnstlsd
 	if [ -n "$front" ]; then
-		check_child frontend "$front"
+		check_child frontend "$front" "$logf" "$abi"
 		check_program frontend "$front" dnstlsd
 	else bad "no child with '-P frontend' under $parent"; fi
 	if [ -n "$resolver" ]; then
-		check_child resolver "$resolver"
+		check_child resolver "$resolver" "$logf" "$abi"
 		check_program resolver "$resolver" dnstlsd-resolver
 	else bad "no child with '-P resolver' under $parent"; fi
 	if [ "$violations" -gt 0 ]; then

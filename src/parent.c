@@ -15,10 +15,12 @@
  */
 
 /*
- * The parent process. Starts as root: reads the CA bundle, binds the
- * listening sockets, starts the children its table names (procs[]) with
- * fork+exec and hands them their sockets and configuration; then drops
- * to the run-as user keeping only CAP_NET_BIND_SERVICE, writes the
+ * The parent process. Starts as root (or as a non-root user holding at
+ * most CAP_NET_BIND_SERVICE: then nothing is chrooted and no user is
+ * changed): reads the CA bundle, binds the listening sockets, starts the
+ * children its table names (procs[]) with fork+exec and hands them their
+ * sockets and configuration; then drops to the run-as user keeping only
+ * CAP_NET_BIND_SERVICE, writes the
  * children's log lines (under their role, escaped, rate-limited: a child
  * is not trusted with the log), and shuts everything down when a child
  * dies or on SIGTERM.
@@ -256,6 +258,12 @@ bind_failed(const struct conf_listen *l, const char *addr, int type)
 
 	proto = type == SOCK_STREAM ? "tcp" : "udp";
 	port = addr_port(&l->ss);
+	if (saved == EACCES && geteuid() != 0)
+		fatalx("cannot bind %s port %u (%s): %s; started as a non-root "
+		    "user, dnstlsd needs CAP_NET_BIND_SERVICE for this port "
+		    "(systemd: AmbientCapabilities=CAP_NET_BIND_SERVICE; "
+		    "podman, docker: --cap-add NET_BIND_SERVICE), or a port "
+		    "above 1023 (-p)", addr, port, proto, strerror(saved));
 	if (saved != EADDRINUSE || port != DEFAULT_PORT) {
 		errno = saved;
 		fatal("cannot bind %s port %u (%s)", addr, port, proto);
@@ -452,7 +460,8 @@ parent_find_programs(const char *self, char *err, size_t errlen)
 
 /* what every child is told first: the same for each */
 static void
-make_startup(struct proc_startup *ps, uid_t uid, gid_t gid, int verbose)
+make_startup(struct proc_startup *ps, uid_t uid, gid_t gid, int verbose,
+    const char *chroot_dir)
 {
 	memset(ps, 0, sizeof(*ps));
 	ps->uid = uid;
@@ -462,7 +471,7 @@ make_startup(struct proc_startup *ps, uid_t uid, gid_t gid, int verbose)
 	if (ps->no_seccomp)
 		log_warnx("*** DNSTLSD_UNSAFE_NO_SECCOMP set: children run "
 		    "without their syscall filter ***");
-	snprintf(ps->chroot, sizeof(ps->chroot), "%s", CHROOT_DIR);
+	snprintf(ps->chroot, sizeof(ps->chroot), "%s", chroot_dir);
 }
 
 /* fork+exec with its channel on fd 3, then IMSG_STARTUP */
@@ -815,7 +824,7 @@ add_signal(struct parent *p, int sig)
 
 /* "frontend pid 12, resolver pid 13" */
 static void
-log_started(uid_t uid)
+log_started(uid_t uid, int nonroot)
 {
 	char	 buf[256];
 	size_t	 i, len = 0;
@@ -830,7 +839,36 @@ log_started(uid_t uid)
 			break;
 		len += (size_t)n;
 	}
-	log_info("started: %s, running as uid %u", buf, (unsigned)uid);
+	log_info("started: %s, running as uid %u%s", buf, (unsigned)uid,
+	    nonroot ? " (non-root start: no chroot)" : "");
+}
+
+/*
+ * Started as root: the run-as user from the configuration. Started as
+ * anyone else (a service manager's User=, a container's --user, with at
+ * most CAP_NET_BIND_SERVICE): that user, which needs no passwd entry;
+ * it can neither chroot nor change user, and does not try.
+ */
+static int
+choose_user(const struct dnstlsd_conf *conf, uid_t *uid, gid_t *gid)
+{
+	if (geteuid() == 0) {
+		resolve_user(conf->user, uid, gid);
+		if (*uid == 0)
+			fatalx("refusing to run as root: choose another user "
+			    "with -u");
+		return 0;
+	}
+	if (getuid() != geteuid() || getgid() != getegid())
+		fatalx("started with real uid %u and effective uid %u: run "
+		    "dnstlsd as root or as one user", (unsigned)getuid(),
+		    (unsigned)geteuid());
+	*uid = getuid();
+	*gid = getgid();
+	log_info("started as uid %u gid %u, not root: the children run as "
+	    "it too, without chroot (user \"%s\" not used)", (unsigned)*uid,
+	    (unsigned)*gid, conf->user);
+	return 1;
 }
 
 void
@@ -839,24 +877,20 @@ parent_main(struct dnstlsd_conf *conf, int foreground, int verbose)
 	struct parent	 p;
 	uid_t		 uid;
 	gid_t		 gid;
+	int		 nonroot;
 
 	memset(&p, 0, sizeof(p));
 	p.conf = conf;
 	log_init(foreground, verbose, proc_name(PROC_PARENT));
-	if (geteuid() != 0)
-		fatalx("need root privileges (to bind port %u and to sandbox "
-		    "the children)", conf->nlisten > 0 ?
-		    addr_port(&conf->listen[0].ss) : DEFAULT_PORT);
-	resolve_user(conf->user, &uid, &gid);
-	if (uid == 0)
-		fatalx("refusing to run as root: choose another user with -u");
+	nonroot = choose_user(conf, &uid, &gid);
 	if (ca_needed(conf)) {
 		if (file_read(conf->ca, CA_MAXSIZE, &p.ca, &p.calen) == -1)
 			fatal("cannot read the CA bundle %s", conf->ca);
 		if (p.calen == 0)
 			fatalx("the CA bundle %s is empty", conf->ca);
 	}
-	make_chroot_dir(CHROOT_DIR);
+	if (!nonroot)
+		make_chroot_dir(CHROOT_DIR);
 	raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
 
@@ -864,13 +898,13 @@ parent_main(struct dnstlsd_conf *conf, int foreground, int verbose)
 		fatal("daemon");
 	if ((p.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
-	make_startup(&p.startup, uid, gid, verbose);
+	make_startup(&p.startup, uid, gid, verbose, nonroot ? "" : CHROOT_DIR);
 	proc_run(&p);
 	free(p.ca);
 	p.ca = NULL;
 
 	sandbox_parent(uid, gid);
-	log_started(uid);
+	log_started(uid, nonroot);
 	add_signal(&p, SIGTERM);
 	add_signal(&p, SIGINT);
 	add_signal(&p, SIGHUP);

@@ -20,7 +20,10 @@
  * access at all; TCP connect only to the upstreams' ports, no TCP bind),
  * then a libseccomp allowlist per role whose default action kills the
  * whole process (SIGSYS).
- * Runs in each child, as root, after its configuration was received.
+ * Runs in each child after its configuration was received: as root
+ * (the root start), or as the non-root user the daemon was started as,
+ * which can neither chroot nor change user, and drops its capabilities
+ * (the ambient ones a service manager gave included) instead.
  */
 
 #include <sys/ioctl.h>
@@ -383,16 +386,79 @@ drop_to(uid_t uid, gid_t gid)
 		fatalx("%s: privileges not dropped", __func__);
 }
 
+/*
+ * The bounding set, where CAP_SETPCAP allows (a root start in a
+ * container that gave it); without it the set stays, and neither
+ * NoNewPrivs nor an empty permitted set lets the process gain from it.
+ * The kernel may know capabilities our headers do not: up to EINVAL.
+ */
+static void
+drop_bounding(void)
+{
+	int	 c;
+
+	capng_get_caps_process();
+	if (!capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP))
+		return;
+	for (c = 0; c < 64; c++)
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == -1) {
+			if (errno == EINVAL)
+				break;
+			fatal("%s: PR_CAPBSET_DROP %d", __func__, c);
+		}
+}
+
+/*
+ * The non-root start: the uid stays what the service manager gave; every
+ * capability goes but CAP_NET_BIND_SERVICE where keep_bind asks for it
+ * and it is held. The ambient set is cleared first, or an exec (there is
+ * none after this, but the set must read 0) would hand it on.
+ */
+static void
+drop_capabilities(int keep_bind)
+{
+	int	 bind;
+
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
+	    errno != EINVAL)
+		fatal("%s: PR_CAP_AMBIENT_CLEAR_ALL", __func__);
+	drop_bounding();
+	capng_get_caps_process();
+	bind = keep_bind &&
+	    capng_have_capability(CAPNG_PERMITTED, CAP_NET_BIND_SERVICE);
+	/* CAPNG_SELECT_CAPS: the bounding set is drop_bounding()'s */
+	capng_clear(CAPNG_SELECT_CAPS);
+	if (bind && capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+	    CAP_NET_BIND_SERVICE) != 0)
+		fatalx("%s: capng_update failed", __func__);
+	if (capng_apply(CAPNG_SELECT_CAPS) != 0)
+		fatalx("%s: cannot drop capabilities", __func__);
+}
+
 void
 sandbox_child(enum sandbox_role role, const char *dir, uid_t uid, gid_t gid,
     const uint16_t *connect_ports, size_t nconnect, int no_filter)
 {
-	if (chroot(dir) == -1)
-		fatal("%s: chroot %s", __func__, dir);
-	if (chdir("/") == -1)
-		fatal("%s: chdir /", __func__);
-	drop_to(uid, gid);
-	if (capng_have_capabilities(CAPNG_SELECT_BOTH) != CAPNG_NONE)
+	if (dir[0] != '\0') {
+		if (chroot(dir) == -1)
+			fatal("%s: chroot %s", __func__, dir);
+		if (chdir("/") == -1)
+			fatal("%s: chdir /", __func__);
+		drop_to(uid, gid);
+	} else {
+		/* the non-root start: Landlock alone keeps the files away */
+		drop_capabilities(0);
+		if (getuid() != uid || geteuid() != uid || getgid() != gid)
+			fatalx("%s: started as uid %u gid %u, not as the "
+			    "parent said", __func__, (unsigned)getuid(),
+			    (unsigned)getgid());
+	}
+	/* the bounding set too, where it could be emptied */
+	capng_get_caps_process();
+	if (capng_have_capabilities(dir[0] != '\0' ? CAPNG_SELECT_BOTH :
+	    CAPNG_SELECT_CAPS) != CAPNG_NONE ||
+	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_BIND_SERVICE,
+	    0, 0) == 1)
 		fatalx("%s: capabilities left after dropping them", __func__);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		fatal("%s: PR_SET_NO_NEW_PRIVS", __func__);
@@ -408,6 +474,11 @@ sandbox_child(enum sandbox_role role, const char *dir, uid_t uid, gid_t gid,
 void
 sandbox_parent(uid_t uid, gid_t gid)
 {
+	if (getuid() == uid && geteuid() == uid) {
+		/* the non-root start: nothing to change but capabilities */
+		drop_capabilities(1);
+		return;
+	}
 	capng_clear(CAPNG_SELECT_BOTH);
 	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
 	    CAP_NET_BIND_SERVICE) != 0)

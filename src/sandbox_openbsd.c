@@ -61,11 +61,14 @@ sandbox_child(enum sandbox_role role, const char *dir, uid_t uid, gid_t gid,
 
 	(void)connect_ports;
 	(void)nconnect;
-	if (chroot(dir) == -1)
-		fatal("%s: chroot %s", __func__, dir);
-	if (chdir("/") == -1)
-		fatal("%s: chdir /", __func__);
-	drop_to(uid, gid);
+	/* the non-root start (dir ""): unveil alone hides the files */
+	if (dir[0] != '\0') {
+		if (chroot(dir) == -1)
+			fatal("%s: chroot %s", __func__, dir);
+		if (chdir("/") == -1)
+			fatal("%s: chdir /", __func__);
+		drop_to(uid, gid);
+	}
 	if (no_filter) {
 		log_warnx("*** PLEDGE DISABLED (debug option) ***");
 		return;
@@ -80,7 +83,8 @@ sandbox_child(enum sandbox_role role, const char *dir, uid_t uid, gid_t gid,
 void
 sandbox_parent(uid_t uid, gid_t gid)
 {
-	drop_to(uid, gid);
+	if (getuid() != uid || geteuid() != uid)
+		drop_to(uid, gid);
 	/* nothing is read after start-up */
 	hide_filesystem();
 	/* route: the routing socket that reports network changes */

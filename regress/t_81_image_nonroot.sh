@@ -9,7 +9,7 @@
 # seccomp allowlist and Landlock with no file access; the health check
 # passes.  Then the Kubernetes way under containerd (no ambient
 # capabilities for a non-root container, deploy/kubernetes): no
-# capability at all, listening on port 5353.
+# capability at all, listening on port 5300.
 . "$(dirname "$0")/lib.sh"
 . "$RT_DIR/lib_image.sh"
 . "$RT_DIR/audit.sh"
@@ -69,10 +69,10 @@ container_stop
 container_start --user 65532 --cap-drop ALL \
     --security-opt no-new-privileges --read-only \
     -v "$T/ca.pem:/ca.pem:ro" "$IMAGE" \
-    -a 127.0.0.1 -p 5353 -d 127.0.0.1@853#dot.test -c /ca.pem
-container_wait_up 127.0.0.1 5353
-expect_answer 192.0.2.1 @127.0.0.1 -p 5353 a.test A
-expect_answer 192.0.2.1 @127.0.0.1 -p 5353 +tcp a.test A
+    -a 127.0.0.1 -p 5300 -d 127.0.0.1@853#dot.test -c /ca.pem
+container_wait_up 127.0.0.1 5300
+expect_answer 192.0.2.1 @127.0.0.1 -p 5300 a.test A
+expect_answer 192.0.2.1 @127.0.0.1 -p 5300 +tcp a.test A
 nothing_root
 children_bare
 grep -q '^CapEff:[[:space:]]*0000000000000000$' "/proc/$DPID/status" ||
