@@ -47,6 +47,9 @@ enum sandbox_role {
 void	 sandbox_child(enum sandbox_role, const char *dir, uid_t, gid_t,
 	    const uint16_t *connect_ports, size_t nconnect, int no_filter);
 
+/* In a forked child before its exec: what it must not inherit. */
+void	 sandbox_exec_child(void);
+
 /*
  * Parent: become uid/gid keeping only the right to bind low ports; when
  * it runs as uid already (the non-root start), only drop the other

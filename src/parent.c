@@ -494,6 +494,7 @@ proc_start(struct parent *p, struct proc *pr)
 		} else if (dup2(pair[1], IMSG_FD) == -1)
 			fatal("%s: dup2", __func__);
 		close_from(IMSG_FD + 1);
+		sandbox_exec_child();
 		argv[0] = (char *)(pr->program != NULL ? pr->program :
 		    "dnstlsd");
 		argv[1] = (char *)"-P";

@@ -35,6 +35,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <linux/capability.h>
 #include <linux/landlock.h>
 
 #include <cap-ng.h>
@@ -408,16 +409,35 @@ drop_bounding(void)
 		}
 }
 
+/* the effective and permitted sets, from the kernel */
+static void
+caps_held(uint64_t *eff, uint64_t *prm)
+{
+	struct __user_cap_header_struct	 h;
+	struct __user_cap_data_struct	 d[2];
+
+	memset(&h, 0, sizeof(h));
+	h.version = _LINUX_CAPABILITY_VERSION_3;
+	if (syscall(SYS_capget, &h, d) == -1)
+		fatal("%s: capget", __func__);
+	*eff = (uint64_t)d[1].effective << 32 | d[0].effective;
+	*prm = (uint64_t)d[1].permitted << 32 | d[0].permitted;
+}
+
 /*
  * The non-root start: the uid stays what the service manager gave; every
  * capability goes but CAP_NET_BIND_SERVICE where keep_bind asks for it
- * and it is held. The ambient set is cleared first, or an exec (there is
- * none after this, but the set must read 0) would hand it on.
+ * and it is held. The ambient set goes first (prctl). A service
+ * manager's filter may refuse capset (systemd's ~@privileged): then what
+ * is left must be the inheritable set alone, which grants nothing
+ * without an exec of a program with file capabilities, and NoNewPrivs
+ * and the seccomp filter forbid both.
  */
 static void
 drop_capabilities(int keep_bind)
 {
-	int	 bind;
+	uint64_t	 eff, prm, want;
+	int		 bind;
 
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
 	    errno != EINVAL)
@@ -426,19 +446,41 @@ drop_capabilities(int keep_bind)
 	capng_get_caps_process();
 	bind = keep_bind &&
 	    capng_have_capability(CAPNG_PERMITTED, CAP_NET_BIND_SERVICE);
+	want = bind ? 1ULL << CAP_NET_BIND_SERVICE : 0;
 	/* CAPNG_SELECT_CAPS: the bounding set is drop_bounding()'s */
 	capng_clear(CAPNG_SELECT_CAPS);
 	if (bind && capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
 	    CAP_NET_BIND_SERVICE) != 0)
 		fatalx("%s: capng_update failed", __func__);
-	if (capng_apply(CAPNG_SELECT_CAPS) != 0)
-		fatalx("%s: cannot drop capabilities", __func__);
+	if (capng_apply(CAPNG_SELECT_CAPS) == 0)
+		return;
+	caps_held(&eff, &prm);
+	if ((eff & ~want) != 0 || (prm & ~want) != 0)
+		fatalx("%s: cannot drop capabilities (effective %#llx, "
+		    "permitted %#llx)", __func__, (unsigned long long)eff,
+		    (unsigned long long)prm);
+	log_debug("sandbox: capset refused; only the inheritable set is "
+	    "left, which grants nothing here");
+}
+
+void
+sandbox_exec_child(void)
+{
+	/*
+	 * A non-root start's ambient capabilities would pass through the
+	 * exec to each child; it starts with none instead.
+	 */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
+	    errno != EINVAL)
+		fatal("%s: PR_CAP_AMBIENT_CLEAR_ALL", __func__);
 }
 
 void
 sandbox_child(enum sandbox_role role, const char *dir, uid_t uid, gid_t gid,
     const uint16_t *connect_ports, size_t nconnect, int no_filter)
 {
+	uint64_t	 eff, prm;
+
 	if (dir[0] != '\0') {
 		if (chroot(dir) == -1)
 			fatal("%s: chroot %s", __func__, dir);
@@ -453,13 +495,15 @@ sandbox_child(enum sandbox_role role, const char *dir, uid_t uid, gid_t gid,
 			    "parent said", __func__, (unsigned)getuid(),
 			    (unsigned)getgid());
 	}
-	/* the bounding set too, where it could be emptied */
-	capng_get_caps_process();
-	if (capng_have_capabilities(dir[0] != '\0' ? CAPNG_SELECT_BOTH :
-	    CAPNG_SELECT_CAPS) != CAPNG_NONE ||
-	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_BIND_SERVICE,
-	    0, 0) == 1)
+	caps_held(&eff, &prm);
+	if (eff != 0 || prm != 0 || prctl(PR_CAP_AMBIENT,
+	    PR_CAP_AMBIENT_IS_SET, CAP_NET_BIND_SERVICE, 0, 0) == 1)
 		fatalx("%s: capabilities left after dropping them", __func__);
+	/* the root start empties the bounding set too */
+	capng_get_caps_process();
+	if (dir[0] != '\0' && capng_have_capabilities(CAPNG_SELECT_BOUNDS) !=
+	    CAPNG_NONE)
+		fatalx("%s: bounding set left after dropping it", __func__);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		fatal("%s: PR_SET_NO_NEW_PRIVS", __func__);
 	/* before the filter, which does not allow the landlock calls */

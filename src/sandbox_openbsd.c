@@ -80,6 +80,12 @@ sandbox_child(enum sandbox_role role, const char *dir, uid_t uid, gid_t gid,
 		fatal("%s: pledge", __func__);
 }
 
+/* nothing passes through an exec on OpenBSD that the child must lose */
+void
+sandbox_exec_child(void)
+{
+}
+
 void
 sandbox_parent(uid_t uid, gid_t gid)
 {
