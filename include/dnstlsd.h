@@ -61,6 +61,7 @@ enum imsg_type {
 	IMSG_NETWORK_CHANGED,	/* forget upstream health, reconnect */
 	/* child -> parent */
 	IMSG_LOG,		/* struct log_msg, then the line */
+	IMSG_READY,		/* sandboxed and serving; once */
 	/* frontend <-> resolver, peerid is the frontend's query id */
 	IMSG_QUERY,		/* canonical query (dns_build_query, id 0) */
 	IMSG_ANSWER,		/* the upstream's answer, unmodified */

@@ -237,6 +237,9 @@ child_msg_conf_end(struct channel *ch, struct imsg *imsg, void *arg)
 		channel_start(&child.sibling[i]);
 	child.serving = 1;
 	def->start(child.arg);
+	/* the parent tells the service manager once every child says so */
+	if (channel_compose(&child.parent, IMSG_READY, 0, -1, NULL, 0) == -1)
+		fatal("%s: to the parent", __func__);
 }
 
 /*

@@ -54,6 +54,7 @@
 #include "file.h"
 #include "log.h"
 #include "logline.h"
+#include "notify.h"
 #include "sandbox.h"
 
 #define LISTEN_BACKLOG	512
@@ -88,6 +89,7 @@ struct proc {
 	char				 path[PATH_MAX];
 	pid_t				 pid;
 	int				 started;	/* ch is set up */
+	int				 ready;		/* serving */
 	struct channel			 ch;
 	struct logline_limit		 log_limit;
 	struct event			*log_dropped_ev;
@@ -110,6 +112,7 @@ struct parent {
 };
 
 static void	 parent_log(struct channel *, struct imsg *, void *);
+static void	 parent_child_ready(struct channel *, struct imsg *, void *);
 static void	 log_dropped_timer(evutil_socket_t, short, void *);
 static void	 drain_child(struct proc *);
 static void	 send_frontend_startup(struct parent *, struct proc *);
@@ -120,6 +123,7 @@ static void	 send_resolver_config(struct parent *, struct proc *);
 static const struct channel_rule parent_rules_child[] = {
 	{ { IMSG_LOG, sizeof(struct log_msg) + 1,
 	    sizeof(struct log_msg) + LOG_MSG_MAX, 0 }, 0, parent_log },
+	{ { IMSG_READY, 0, 0, 0 }, RULE_ONCE, parent_child_ready },
 };
 
 /* the children, in the order they start */
@@ -646,6 +650,21 @@ parent_log(struct channel *ch, struct imsg *imsg, void *arg)
 	log_emit(lm.priority, line);
 }
 
+/* every child serves: the service manager may send clients now */
+static void
+parent_child_ready(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct proc	*pr = arg;
+	size_t		 i;
+
+	pr->ready = 1;
+	for (i = 0; i < nitems(procs); i++)
+		if (!procs[i].ready)
+			return;
+	log_debug("serving");
+	notify_ready();
+}
+
 /*
  * The lines a child sent last (the reason it stopped, most often),
  * before its death is reported or the daemon exits. Bounded: a child
@@ -730,6 +749,7 @@ parent_shutdown(struct parent *p, int status)
 	int		 waited;
 
 	p->shutting_down = 1;
+	notify_stopping();
 	drain_children();
 	signal_children(SIGTERM);
 	for (waited = 0; reap_children(1) > 0; waited += 10) {
@@ -883,6 +903,8 @@ parent_main(struct dnstlsd_conf *conf, int foreground, int verbose)
 	memset(&p, 0, sizeof(p));
 	p.conf = conf;
 	log_init(foreground, verbose, proc_name(PROC_PARENT));
+	/* before the children: they must not inherit $NOTIFY_SOCKET */
+	notify_init();
 	nonroot = choose_user(conf, &uid, &gid);
 	if (ca_needed(conf)) {
 		if (file_read(conf->ca, CA_MAXSIZE, &p.ca, &p.calen) == -1)
