@@ -107,6 +107,7 @@ struct log_msg {
 
 /* parent.c */
 int		 parent_find_programs(const char *self, char *, size_t);
+void		 parent_reads(const char *config);
 __attribute__((__noreturn__)) void parent_main(struct dnstlsd_conf *,
 		    int foreground, int verbose);
 

@@ -28,9 +28,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdio.h>
+
 enum sandbox_role {
 	SANDBOX_FRONTEND,
-	SANDBOX_RESOLVER
+	SANDBOX_RESOLVER,
+	SANDBOX_PARENT
+};
+
+#define SANDBOX_MAX_READ	4
+#define SANDBOX_MAX_BIND	16
+
+/* what the parent keeps after start-up: what reload reads and binds */
+struct sandbox_parent_conf {
+	uid_t		 uid;
+	gid_t		 gid;
+	const char	*read_paths[SANDBOX_MAX_READ];	/* read-only beneath */
+	size_t		 nread;
+	uint16_t	 bind_ports[SANDBOX_MAX_BIND];	/* TCP */
+	size_t		 nbind;
+	int		 foreground;	/* a violation is told on stderr */
+	int		 no_filter;	/* debug: no syscall filter */
 };
 
 /*
@@ -51,10 +69,15 @@ void	 sandbox_child(enum sandbox_role, const char *dir, uid_t, gid_t,
 void	 sandbox_exec_child(void);
 
 /*
- * Parent: become uid/gid keeping only the right to bind low ports; when
- * it runs as uid already (the non-root start), only drop the other
- * capabilities and the ambient set.
+ * Parent: become uid/gid keeping only the right to bind low ports (when
+ * it runs as uid already, the non-root start, only drop the other
+ * capabilities and the ambient set); NoNewPrivs; read-only access
+ * beneath read_paths and TCP bind to bind_ports only (Landlock, unveil);
+ * its syscall allowlist, whose violation is logged and kills it (SIGSYS).
  */
-void	 sandbox_parent(uid_t, gid_t);
+void	 sandbox_parent(const struct sandbox_parent_conf *);
+
+/* a role's syscall allowlist, one rule a line, from the filter's table */
+void	 sandbox_print_allowlist(FILE *, enum sandbox_role);
 
 #endif /* SANDBOX_H */

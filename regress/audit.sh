@@ -10,7 +10,8 @@
 # exits 1 when any process holds more than SECURITY.md ("What each
 # process can do") allows:
 #   every process: no uid 0 (real, effective, saved, fs), no gid 0;
-#   parent: CapEff and CapPrm 0 or exactly CAP_NET_BIND_SERVICE (0x400);
+#   parent: CapEff and CapPrm 0 or exactly CAP_NET_BIND_SERVICE (0x400),
+#   NoNewPrivs 1, Seccomp 2 (its own allowlist);
 #   children: CapEff 0, CapPrm 0, CapAmb 0 (CapInh may keep what a
 #   service manager's filter kept capset from clearing: it grants
 #   nothing without an exec), NoNewPrivs 1,
@@ -27,9 +28,11 @@
 # ("frontend: sandbox: pid N: landlock abi 7: no file access, ..."), read
 # from LOG (the daemon's -F output, or a syslog file; $T/dnstlsd.log in a
 # test).  With a log, on a kernel with Landlock network rules (ABI 4),
-# a child whose line is missing or claims less than "no file access" and
-# (frontend) "no tcp bind or connect" / (resolver) "no tcp bind, tcp
-# connect to port(s) ... only" is a violation.
+# a process whose line is missing or claims less than "no file access"
+# and (frontend) "no tcp bind or connect" / (resolver) "no tcp bind, tcp
+# connect to port(s) ... only" / (parent) "read-only ...; tcp bind to
+# port(s) ... only, no tcp connect" is a violation.  Last, the syscall
+# allowlists, printed by build/allowlist from the filters' own table.
 # Must run as root to read other users' /proc entries.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -72,6 +75,8 @@ check_ids() {
 check_parent() {
 	local pid=$1 c
 	check_ids parent "$pid"
+	[ "$(field "$pid" NoNewPrivs)" = 1 ] || bad "parent $pid: NoNewPrivs not 1"
+	[ "$(field "$pid" Seccomp)" = 2 ] || bad "parent $pid: Seccomp not 2 (filter)"
 	for c in CapEff CapPrm CapAmb; do
 		case $(field "$pid" $c) in
 		0000000000000000|$NET_BIND) ;;
@@ -159,12 +164,23 @@ check_landlock() {
 	[ "${abi:-0}" -ge 4 ] || return 0
 	case $role in
 	frontend) want="no file access, no tcp bind or connect" ;;
+	parent) want="read-only .*; tcp bind to port.* only, no tcp connect" ;;
 	*) want="no file access, no tcp bind, tcp connect to port" ;;
 	esac
-	case $line in
-	*"landlock abi "*": $want"*) ;;
-	*) bad "$role $pid: kernel Landlock ABI $abi, but the child does not report \"$want\"" ;;
-	esac
+	printf '%s\n' "$line" | grep -q "landlock abi [0-9]*: $want" ||
+	    bad "$role $pid: kernel Landlock ABI $abi, but it does not report \"$want\""
+}
+
+# allowlists: each process's syscall allowlist, printed by build/allowlist
+# from the table the filters are built from
+allowlists() {
+	local prog=${ALLOWLIST:-$(dirname "$DNSTLSD")/allowlist}
+	echo
+	if [ -x "$prog" ]; then
+		"$prog"
+	else
+		echo "(no $prog: make $(dirname "$DNSTLSD")/allowlist prints the allowlists)"
+	fi
 }
 
 audit() {
@@ -190,7 +206,7 @@ audit() {
 		[ -n "${p#*:}" ] || continue
 		echo "$role ${p#*:}: $(tr '\0' ' ' <"/proc/${p#*:}/cmdline")"
 		echo "  Groups: $(field "${p#*:}" Groups)  Seccomp_filters: $(field "${p#*:}" Seccomp_filters)"
-		[ "$role" = parent ] || check_landlock "$role" "${p#*:}" "$logf" "$abi"
+		check_landlock "$role" "${p#*:}" "$logf" "$abi"
 		ls -l "/proc/${p#*:}/fd" 2>&1 | sed -n 's/^.* \([0-9]* -> .*\)$/  fd \1/p'
 	done
 	echo "kernel Landlock ABI: ${abi:-unknown} (4 or more: network rules)"
@@ -210,6 +226,7 @@ audit() {
 		check_child resolver "$resolver" "$logf" "$abi"
 		check_program resolver "$resolver" dnstlsd-resolver
 	else bad "no child with '-P resolver' under $parent"; fi
+	allowlists
 	if [ "$violations" -gt 0 ]; then
 		echo "audit: $violations violations"
 		return 1

@@ -259,5 +259,7 @@ main(int argc, char *argv[])
 		exit(0);
 	}
 	find_programs(argv[0]);
+	if (cl.config != NULL)
+		parent_reads(cl.config);
 	parent_main(&conf, cl.foreground, cl.verbose);
 }

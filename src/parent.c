@@ -843,6 +843,61 @@ add_signal(struct parent *p, int sig)
 		fatalx("%s: cannot handle signal %d", __func__, sig);
 }
 
+/*
+ * What the parent may still touch after start-up (sandbox_parent()):
+ * reading the configuration file's directory and the CA bundle, as
+ * reload does; binding TCP to the ports it listens on now. A reload
+ * that adds another TCP port cannot bind it (Landlock), as the
+ * resolver's connect ports cannot grow.
+ */
+static char	 config_dir[PATH_MAX];
+
+void
+parent_reads(const char *config)
+{
+	char	 path[PATH_MAX], *slash;
+
+	if (realpath(config, path) == NULL)
+		fatal("%s", config);
+	if ((slash = strrchr(path, '/')) == NULL)
+		fatalx("%s: no directory", path);
+	*(slash == path ? slash + 1 : slash) = '\0';
+	snprintf(config_dir, sizeof(config_dir), "%s", path);
+}
+
+static void
+bind_port_add(struct sandbox_parent_conf *sp, uint16_t port)
+{
+	size_t	 i;
+
+	for (i = 0; i < sp->nbind; i++)
+		if (sp->bind_ports[i] == port)
+			return;
+	if (sp->nbind == nitems(sp->bind_ports))
+		fatalx("%s: too many ports", __func__);
+	sp->bind_ports[sp->nbind++] = port;
+}
+
+static void
+make_sandbox_conf(struct sandbox_parent_conf *sp, const struct parent *p,
+    uid_t uid, gid_t gid, int foreground)
+{
+	const struct dnstlsd_conf	*conf = p->conf;
+	int				 i;
+
+	memset(sp, 0, sizeof(*sp));
+	sp->uid = uid;
+	sp->gid = gid;
+	sp->foreground = foreground;
+	sp->no_filter = p->startup.no_seccomp;
+	if (config_dir[0] != '\0')
+		sp->read_paths[sp->nread++] = config_dir;
+	if (access(conf->ca, R_OK) == 0)
+		sp->read_paths[sp->nread++] = conf->ca;
+	for (i = 0; i < conf->nlisten; i++)
+		bind_port_add(sp, addr_port(&conf->listen[i].ss));
+}
+
 /* "frontend pid 12, resolver pid 13" */
 static void
 log_started(uid_t uid, int nonroot)
@@ -896,6 +951,7 @@ void
 parent_main(struct dnstlsd_conf *conf, int foreground, int verbose)
 {
 	struct parent	 p;
+	struct sandbox_parent_conf sp;
 	uid_t		 uid;
 	gid_t		 gid;
 	int		 nonroot;
@@ -926,13 +982,15 @@ parent_main(struct dnstlsd_conf *conf, int foreground, int verbose)
 	free(p.ca);
 	p.ca = NULL;
 
-	sandbox_parent(uid, gid);
-	log_started(uid, nonroot);
+	/* what installs a signal handler or opens a socket, then the sandbox */
 	add_signal(&p, SIGTERM);
 	add_signal(&p, SIGINT);
 	add_signal(&p, SIGHUP);
 	add_signal(&p, SIGCHLD);
 	watch_network(&p);
+	make_sandbox_conf(&sp, &p, uid, gid, foreground);
+	sandbox_parent(&sp);
+	log_started(uid, nonroot);
 	/* a child may have died before SIGCHLD was watched */
 	check_children(&p);
 	event_base_dispatch(p.base);
