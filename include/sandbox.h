@@ -38,6 +38,7 @@ enum sandbox_role {
 
 #define SANDBOX_MAX_READ	4
 #define SANDBOX_MAX_BIND	16
+#define SANDBOX_MAX_CHILDREN	4
 
 /* what the parent keeps after start-up: what reload reads and binds */
 struct sandbox_parent_conf {
@@ -47,6 +48,8 @@ struct sandbox_parent_conf {
 	size_t		 nread;
 	uint16_t	 bind_ports[SANDBOX_MAX_BIND];	/* TCP */
 	size_t		 nbind;
+	pid_t		 children[SANDBOX_MAX_CHILDREN];	/* it may signal */
+	size_t		 nchildren;
 	int		 foreground;	/* a violation is told on stderr */
 	int		 no_filter;	/* debug: no syscall filter */
 };

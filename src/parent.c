@@ -883,6 +883,7 @@ make_sandbox_conf(struct sandbox_parent_conf *sp, const struct parent *p,
     uid_t uid, gid_t gid, int foreground)
 {
 	const struct dnstlsd_conf	*conf = p->conf;
+	size_t				 j;
 	int				 i;
 
 	memset(sp, 0, sizeof(*sp));
@@ -896,6 +897,9 @@ make_sandbox_conf(struct sandbox_parent_conf *sp, const struct parent *p,
 		sp->read_paths[sp->nread++] = conf->ca;
 	for (i = 0; i < conf->nlisten; i++)
 		bind_port_add(sp, addr_port(&conf->listen[i].ss));
+	for (j = 0; j < nitems(procs); j++)
+		if (procs[j].pid > 0 && sp->nchildren < nitems(sp->children))
+			sp->children[sp->nchildren++] = procs[j].pid;
 }
 
 /* "frontend pid 12, resolver pid 13" */

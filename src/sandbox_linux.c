@@ -87,10 +87,10 @@
 #define SYS3(who, name, a, b, c) \
 			 { (who), SCMP_SYS(name), #name, 3, { a, b, c }, \
 			    #a ", " #b ", " #c, 0 }
-/* the first argument is the process's own pid, known when it loads */
-#define SYS_SELF(who, name, b) \
+/* the first argument is a pid known when the filter loads */
+#define SYS_PID(who, name, whose, b) \
 			 { (who), SCMP_SYS(name), #name, 2, { EQ(0, 0), b }, \
-			    "EQ(0, getpid()), " #b, 1 }
+			    "EQ(0, " #whose "), " #b, (whose) }
 
 struct sc_rule {
 	unsigned int		 who;
@@ -99,7 +99,12 @@ struct sc_rule {
 	unsigned int		 nargs;
 	struct scmp_arg_cmp	 args[3];
 	const char		*cond;		/* as written here */
-	int			 self;		/* args[0] is getpid() */
+	enum {
+		PID_NONE,
+		PID_SELF,		/* args[0] is getpid() */
+		PID_CHILD		/* args[0] is a child's pid: one rule
+					   for each */
+	}			 pid;
 };
 
 static const struct sc_rule sc_rules[] = {
@@ -213,27 +218,44 @@ static const struct sc_rule sc_rules[] = {
 	SYS2(PA, setsockopt, EQ(1, SOL_SOCKET), EQ(2, SO_RCVBUFFORCE)),
 	SYS(PA, bind),
 	SYS(PA, listen),
-	/* its children: reaped, stopped (SIGTERM, then SIGKILL) */
+	/* its children, and no other process: reaped, stopped (SIGTERM,
+	   then SIGKILL) */
 	SYS(PA, wait4),
-	SYS1(PA, kill, EQ(1, SIGTERM)),
-	SYS1(PA, kill, EQ(1, SIGKILL)),
+	SYS_PID(PA, kill, PID_CHILD, EQ(1, SIGTERM)),
+	SYS_PID(PA, kill, PID_CHILD, EQ(1, SIGKILL)),
 	/* the shutdown's pause */
 	SYS(PA, clock_nanosleep),
 	SYS(PA, nanosleep),
 	SYS(PA, getuid),
 	SYS(PA, geteuid),
 	/* the violation handler ends the parent by SIGSYS: itself only */
-	SYS_SELF(PA, tgkill, EQ(2, SIGSYS)),
+	SYS_PID(PA, tgkill, PID_SELF, EQ(2, SIGSYS)),
 };
 
 static void
-load_filter(enum sandbox_role role)
+add_rule(scmp_filter_ctx ctx, const struct sc_rule *r, pid_t pid)
+{
+	struct scmp_arg_cmp	 args[3];
+	int			 rc;
+
+	memcpy(args, r->args, sizeof(args));
+	if (r->pid != PID_NONE)
+		args[0].datum_a = (scmp_datum_t)pid;
+	rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, r->nr, r->nargs,
+	    args);
+	if (rc < 0)
+		fatalx("%s: seccomp rule for %s: error %d", __func__, r->name,
+		    rc);
+}
+
+/* children: the pids PID_CHILD rules name (the parent's) */
+static void
+load_filter(enum sandbox_role role, const pid_t *children, size_t nchildren)
 {
 	const struct sc_rule	*r;
-	struct scmp_arg_cmp	 args[3];
 	scmp_filter_ctx		 ctx;
 	uint32_t		 action;
-	size_t			 i;
+	size_t			 i, j;
 	int			 rc;
 
 	/*
@@ -250,14 +272,11 @@ load_filter(enum sandbox_role role)
 		r = &sc_rules[i];
 		if ((r->who & (1U << role)) == 0)
 			continue;
-		memcpy(args, r->args, sizeof(args));
-		if (r->self)
-			args[0].datum_a = (scmp_datum_t)getpid();
-		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, r->nr,
-		    r->nargs, args);
-		if (rc < 0)
-			fatalx("%s: seccomp rule for %s: error %d", __func__,
-			    r->name, rc);
+		if (r->pid != PID_CHILD)
+			add_rule(ctx, r, getpid());
+		else
+			for (j = 0; j < nchildren; j++)
+				add_rule(ctx, r, children[j]);
 	}
 	if ((rc = seccomp_load(ctx)) < 0)
 		fatalx("%s: seccomp_load: error %d", __func__, rc);
@@ -672,7 +691,7 @@ sandbox_child(enum sandbox_role role, const char *dir, uid_t uid, gid_t gid,
 		log_warnx("*** SECCOMP FILTER DISABLED (debug option) ***");
 		return;
 	}
-	load_filter(role);
+	load_filter(role, NULL, 0);
 }
 
 /* --- the parent's violation handler --- */
@@ -811,5 +830,5 @@ sandbox_parent(const struct sandbox_parent_conf *sp)
 		return;
 	}
 	trap_violations(sp->foreground);
-	load_filter(SANDBOX_PARENT);
+	load_filter(SANDBOX_PARENT, sp->children, sp->nchildren);
 }

@@ -39,7 +39,8 @@ main(void)
 
 	printf("conditions: EQ(n, v) argument n is v; MASKED(n, m, v) "
 	    "argument n & m is v;\nTYPE(t) the socket type t, with or "
-	    "without SOCK_NONBLOCK and SOCK_CLOEXEC\n\n");
+	    "without SOCK_NONBLOCK and SOCK_CLOEXEC;\nPID_SELF its own pid, "
+	    "PID_CHILD a child's (one rule for each child)\n\n");
 	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
 		printf("%s allowlist (anything else: %s):\n", roles[i].name,
 		    roles[i].role == SANDBOX_PARENT ? "logged, then SIGSYS" :
