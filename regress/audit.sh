@@ -171,6 +171,25 @@ check_landlock() {
 	    bad "$role $pid: kernel Landlock ABI $abi, but it does not report \"$want\""
 }
 
+# describe_fds PID: each open descriptor, and for a socket what ss(8)
+# says it is (protocol, state, local and peer address)
+describe_fds() {
+	local pid=$1 fd target what socks
+	socks=$(nsenter -t "$pid" -n ss -anp -f inet -f inet6 -f unix \
+	    -f netlink 2>/dev/null)
+	for fd in $(ls "/proc/$pid/fd" 2>/dev/null | sort -n); do
+		target=$(readlink "/proc/$pid/fd/$fd" 2>/dev/null) || continue
+		what=
+		case $target in
+		socket:*)
+			what=$(printf '%s\n' "$socks" | grep -F "pid=$pid,fd=$fd)" |
+			    awk '{ print $1, $2, $5, $6; exit }')
+			;;
+		esac
+		echo "  fd $fd -> $target${what:+  ($what)}"
+	done
+}
+
 # allowlists: each process's syscall allowlist, printed by build/allowlist
 # from the table the filters are built from
 allowlists() {
@@ -207,7 +226,7 @@ audit() {
 		echo "$role ${p#*:}: $(tr '\0' ' ' <"/proc/${p#*:}/cmdline")"
 		echo "  Groups: $(field "${p#*:}" Groups)  Seccomp_filters: $(field "${p#*:}" Seccomp_filters)"
 		check_landlock "$role" "${p#*:}" "$logf" "$abi"
-		ls -l "/proc/${p#*:}/fd" 2>&1 | sed -n 's/^.* \([0-9]* -> .*\)$/  fd \1/p'
+		describe_fds "${p#*:}"
 	done
 	echo "kernel Landlock ABI: ${abi:-unknown} (4 or more: network rules)"
 	if [ -n "$logf" ] && grep -a -q 'started: .*(non-root start: no chroot)' "$logf"; then

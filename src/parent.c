@@ -20,10 +20,11 @@
  * changed): reads the CA bundle, binds the listening sockets, starts the
  * children its table names (procs[]) with fork+exec and hands them their
  * sockets and configuration; then drops to the run-as user keeping only
- * CAP_NET_BIND_SERVICE, writes the
- * children's log lines (under their role, escaped, rate-limited: a child
- * is not trusted with the log), and shuts everything down when a child
- * dies or on SIGTERM.
+ * CAP_NET_BIND_SERVICE and enters a sandbox of its own (sandbox_parent():
+ * what reload reads and binds, and no more), writes the children's log
+ * lines (under their role, escaped, rate-limited: a child is not trusted
+ * with the log), tells the service manager when it serves (notify.c),
+ * and shuts everything down when a child dies or on SIGTERM.
  * It never parses DNS and never talks to clients or upstreams.
  */
 
