@@ -48,7 +48,7 @@ struct sandbox_parent_conf {
 	size_t		 nread;
 	uint16_t	 bind_ports[SANDBOX_MAX_BIND];	/* TCP */
 	size_t		 nbind;
-	pid_t		 children[SANDBOX_MAX_CHILDREN];	/* it may signal */
+	pid_t		 children[SANDBOX_MAX_CHILDREN]; /* to signal */
 	size_t		 nchildren;
 	int		 foreground;	/* a violation is told on stderr */
 	int		 no_filter;	/* debug: no syscall filter */

@@ -83,7 +83,8 @@
 #define SYS1(who, name, a) \
 			 { (who), SCMP_SYS(name), #name, 1, { a }, #a, 0 }
 #define SYS2(who, name, a, b) \
-			 { (who), SCMP_SYS(name), #name, 2, { a, b }, #a ", " #b, 0 }
+			 { (who), SCMP_SYS(name), #name, 2, { a, b }, \
+			    #a ", " #b, 0 }
 #define SYS3(who, name, a, b, c) \
 			 { (who), SCMP_SYS(name), #name, 3, { a, b, c }, \
 			    #a ", " #b ", " #c, 0 }

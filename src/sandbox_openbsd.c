@@ -53,7 +53,7 @@ drop_to(uid_t uid, gid_t gid)
 		fatal("%s: cannot drop privileges", __func__);
 }
 
-/* the parent: reload reads the configuration and the CA bundle again, nothing else */
+/* the parent: reload reads the configuration and the CA bundle again */
 static const char *const parent_promises =
     "stdio rpath inet route sendfd proc";
 static const char *const frontend_promises = "stdio recvfd";
@@ -102,7 +102,8 @@ sandbox_parent(const struct sandbox_parent_conf *sp)
 	if (getuid() != sp->uid || geteuid() != sp->uid)
 		drop_to(sp->uid, sp->gid);
 	if (sp->no_filter) {
-		log_warnx("*** PLEDGE DISABLED in the parent (debug option) ***");
+		log_warnx("*** PLEDGE DISABLED in the parent (debug "
+		    "option) ***");
 		return;
 	}
 	for (i = 0; i < sp->nread; i++)
