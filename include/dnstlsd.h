@@ -63,6 +63,7 @@ enum imsg_type {
 	IMSG_NETWORK_CHANGED,	/* forget upstream health, reconnect */
 	/* child -> parent */
 	IMSG_LOG,		/* struct log_msg, then the line */
+	IMSG_READY,		/* sandboxed and serving; once */
 	/* frontend <-> resolver, peerid is the frontend's query id */
 	IMSG_QUERY,		/* canonical query (dns_build_query, id 0) */
 	IMSG_ANSWER,		/* the upstream's answer, unmodified */
@@ -96,7 +97,7 @@ struct proc_startup {
 	int		 verbose;
 	int		 no_seccomp;	/* debug only: logged loudly */
 	uid_t		 ctl_uid;	/* started the daemon: may reload */
-	char		 chroot[PATH_MAX];
+	char		 chroot[PATH_MAX];	/* "": the non-root start */
 };
 
 /* whom the channel of an IMSG_PEER_SOCKET leads to */
@@ -133,6 +134,7 @@ int		 dnstlsd_conf_load(struct dnstlsd_conf *, char *, size_t);
 
 /* parent.c */
 int		 parent_find_programs(const char *self, char *, size_t);
+void		 parent_reads(const char *config);
 __attribute__((__noreturn__)) void parent_main(struct dnstlsd_conf *,
 		    const char *ctl_path, int foreground, int verbose);
 

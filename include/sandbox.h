@@ -28,9 +28,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdio.h>
+
 enum sandbox_role {
 	SANDBOX_FRONTEND,
-	SANDBOX_RESOLVER
+	SANDBOX_RESOLVER,
+	SANDBOX_PARENT
+};
+
+#define SANDBOX_MAX_READ	4
+#define SANDBOX_MAX_BIND	20	/* the listen ports and the metrics port */
+#define SANDBOX_MAX_CHILDREN	4
+
+/* what the parent keeps after start-up: what reload reads and binds */
+struct sandbox_parent_conf {
+	uid_t		 uid;
+	gid_t		 gid;
+	const char	*read_paths[SANDBOX_MAX_READ];	/* read-only beneath */
+	size_t		 nread;
+	uint16_t	 bind_ports[SANDBOX_MAX_BIND];	/* TCP */
+	size_t		 nbind;
+	pid_t		 children[SANDBOX_MAX_CHILDREN]; /* to signal */
+	size_t		 nchildren;
+	int		 foreground;	/* a violation is told on stderr */
+	int		 no_filter;	/* debug: no syscall filter */
 };
 
 /*
@@ -40,11 +61,26 @@ enum sandbox_role {
  * pledge cannot tell ports apart), then the role's syscall allowlist; a
  * syscall outside it kills the process. Fatal on any failure. no_filter
  * skips only the syscall filter (debugging under valgrind).
+ * dir "" is the non-root start: no chroot, no change of user (the
+ * process must run as uid/gid already), every capability dropped, the
+ * ambient ones included, and the bounding set where CAP_SETPCAP allows.
  */
 void	 sandbox_child(enum sandbox_role, const char *dir, uid_t, gid_t,
 	    const uint16_t *connect_ports, size_t nconnect, int no_filter);
 
-/* Parent: become uid/gid keeping only the right to bind low ports. */
-void	 sandbox_parent(uid_t, gid_t);
+/* In a forked child before its exec: what it must not inherit. */
+void	 sandbox_exec_child(void);
+
+/*
+ * Parent: become uid/gid keeping only the right to bind low ports (when
+ * it runs as uid already, the non-root start, only drop the other
+ * capabilities and the ambient set); NoNewPrivs; read-only access
+ * beneath read_paths and TCP bind to bind_ports only (Landlock, unveil);
+ * its syscall allowlist, whose violation is logged and kills it (SIGSYS).
+ */
+void	 sandbox_parent(const struct sandbox_parent_conf *);
+
+/* a role's syscall allowlist, one rule a line, from the filter's table */
+void	 sandbox_print_allowlist(FILE *, enum sandbox_role);
 
 #endif /* SANDBOX_H */

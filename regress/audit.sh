@@ -10,10 +10,17 @@
 # exits 1 when any process holds more than SECURITY.md ("What each
 # process can do") allows:
 #   every process: no uid 0 (real, effective, saved, fs), no gid 0;
-#   parent: CapEff and CapPrm 0 or exactly CAP_NET_BIND_SERVICE (0x400);
-#   children: CapEff 0, CapPrm 0, NoNewPrivs 1, Seccomp 2 (filter), root
-#   not "/", no descriptor (>= 3) open on a file or directory (the
-#   resolver's TLS session memfds are memory, not files);
+#   parent: CapEff and CapPrm 0 or exactly CAP_NET_BIND_SERVICE (0x400),
+#   NoNewPrivs 1, Seccomp 2 (its own allowlist);
+#   children: CapEff 0, CapPrm 0, CapAmb 0 (CapInh may keep what a
+#   service manager's filter kept capset from clearing: it grants
+#   nothing without an exec), NoNewPrivs 1,
+#   Seccomp 2 (filter), no descriptor (>= 3) open on a file or directory
+#   (the resolver's TLS session memfds are memory, not files), and a root
+#   not "/" (the root start: chrooted), or "/" in the non-root start (the
+#   parent logged "non-root start") when the child logged Landlock with
+#   no file access (a kernel without Landlock: a note, seccomp alone
+#   forbids open);
 #   parent and frontend: run dnstlsd, with no TLS library mapped; the
 #   resolver runs dnstlsd-resolver, the only program linked to libtls.
 # Landlock: /proc/PID/status does not show a Landlock domain, so the
@@ -21,9 +28,11 @@
 # ("frontend: sandbox: pid N: landlock abi 7: no file access, ..."), read
 # from LOG (the daemon's -F output, or a syslog file; $T/dnstlsd.log in a
 # test).  With a log, on a kernel with Landlock network rules (ABI 4),
-# a child whose line is missing or claims less than "no file access" and
-# (frontend) "no tcp bind or connect" / (resolver) "no tcp bind, tcp
-# connect to port(s) ... only" is a violation.
+# a process whose line is missing or claims less than "no file access"
+# and (frontend) "no tcp bind or connect" / (resolver) "no tcp bind, tcp
+# connect to port(s) ... only" / (parent) "read-only ...; tcp bind to
+# port(s) ... only, no tcp connect" is a violation.  Last, the syscall
+# allowlists, printed by build/allowlist from the filters' own table.
 # Must run as root to read other users' /proc entries.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -66,6 +75,8 @@ check_ids() {
 check_parent() {
 	local pid=$1 c
 	check_ids parent "$pid"
+	[ "$(field "$pid" NoNewPrivs)" = 1 ] || bad "parent $pid: NoNewPrivs not 1"
+	[ "$(field "$pid" Seccomp)" = 2 ] || bad "parent $pid: Seccomp not 2 (filter)"
 	for c in CapEff CapPrm CapAmb; do
 		case $(field "$pid" $c) in
 		0000000000000000|$NET_BIND) ;;
@@ -74,8 +85,29 @@ check_parent() {
 	done
 }
 
+# chroot_or_landlock ROLE PID LOG ABI: the root start chroots each child;
+# the non-root start cannot, and Landlock takes every file away instead
+chroot_or_landlock() {
+	local role=$1 pid=$2 logf=$3 abi=$4
+	[ "$(readlink "/proc/$pid/root")" != / ] && return 0
+	if [ -z "$logf" ]; then
+		bad "$role $pid: not chrooted, and no log to show a non-root start with Landlock"
+		return
+	fi
+	grep -a -q 'started: .*(non-root start: no chroot)' "$logf" ||
+	    { bad "$role $pid: not chrooted, and the parent did not log a non-root start"; return; }
+	if [ "${abi:-0}" -lt 1 ]; then
+		echo "note: $role $pid: non-root start on a kernel without Landlock: only seccomp forbids open"
+		return
+	fi
+	case $(landlock_line "$role" "$pid" "$logf") in
+	*"landlock abi "*": no file access"*) ;;
+	*) bad "$role $pid: not chrooted (non-root start) and no Landlock line with no file access" ;;
+	esac
+}
+
 check_child() {
-	local role=$1 pid=$2 c fd target
+	local role=$1 pid=$2 logf=$3 abi=$4 c fd target
 	check_ids "$role" "$pid"
 	for c in CapEff CapPrm CapAmb; do
 		[ "$(field "$pid" $c)" = 0000000000000000 ] ||
@@ -83,7 +115,7 @@ check_child() {
 	done
 	[ "$(field "$pid" NoNewPrivs)" = 1 ] || bad "$role $pid: NoNewPrivs not 1"
 	[ "$(field "$pid" Seccomp)" = 2 ] || bad "$role $pid: Seccomp not 2 (filter)"
-	[ "$(readlink "/proc/$pid/root")" != / ] || bad "$role $pid: not chrooted"
+	chroot_or_landlock "$role" "$pid" "$logf" "$abi"
 	for fd in /proc/"$pid"/fd/*; do
 		[ "${fd##*/}" -ge 3 ] 2>/dev/null || continue
 		target=$(readlink "$fd" 2>/dev/null) || continue
@@ -111,9 +143,14 @@ check_program() {
 	fi
 }
 
-# landlock_line ROLE PID LOG: the last sandbox line that child logged
+# landlock_line ROLE PID LOG: the last sandbox line that child logged,
+# under the PID it sees itself as (the last of NSpid: in a container, its
+# PID in the container's PID namespace)
 landlock_line() {
-	grep -aE -- "^([0-9T:.+-]+ )?$1: sandbox: pid $2: landlock" "$3" 2>/dev/null | tail -n 1
+	local nspid
+	nspid=$(field "$2" NSpid | awk '{ print $NF }')
+	grep -aE -- "^([0-9T:.+-]+ )?$1: sandbox: pid ${nspid:-$2}: landlock" \
+	    "$3" 2>/dev/null | tail -n 1
 }
 
 check_landlock() {
@@ -127,12 +164,42 @@ check_landlock() {
 	[ "${abi:-0}" -ge 4 ] || return 0
 	case $role in
 	frontend) want="no file access, no tcp bind or connect" ;;
+	parent) want="read-only .*; tcp bind to port.* only, no tcp connect" ;;
 	*) want="no file access, no tcp bind, tcp connect to port" ;;
 	esac
-	case $line in
-	*"landlock abi "*": $want"*) ;;
-	*) bad "$role $pid: kernel Landlock ABI $abi, but the child does not report \"$want\"" ;;
-	esac
+	printf '%s\n' "$line" | grep -q "landlock abi [0-9]*: $want" ||
+	    bad "$role $pid: kernel Landlock ABI $abi, but it does not report \"$want\""
+}
+
+# describe_fds PID: each open descriptor, and for a socket what ss(8)
+# says it is (protocol, state, local and peer address)
+describe_fds() {
+	local pid=$1 fd target what socks
+	socks=$(nsenter -t "$pid" -n ss -anp -f inet -f inet6 -f unix \
+	    -f netlink 2>/dev/null)
+	for fd in $(ls "/proc/$pid/fd" 2>/dev/null | sort -n); do
+		target=$(readlink "/proc/$pid/fd/$fd" 2>/dev/null) || continue
+		what=
+		case $target in
+		socket:*)
+			what=$(printf '%s\n' "$socks" | grep -F "pid=$pid,fd=$fd)" |
+			    awk '{ print $1, $2, $5, $6; exit }')
+			;;
+		esac
+		echo "  fd $fd -> $target${what:+  ($what)}"
+	done
+}
+
+# allowlists: each process's syscall allowlist, printed by build/allowlist
+# from the table the filters are built from
+allowlists() {
+	local prog=${ALLOWLIST:-$(dirname "$DNSTLSD")/allowlist}
+	echo
+	if [ -x "$prog" ]; then
+		"$prog"
+	else
+		echo "(no $prog: make $(dirname "$DNSTLSD")/allowlist prints the allowlists)"
+	fi
 }
 
 audit() {
@@ -158,21 +225,27 @@ audit() {
 		[ -n "${p#*:}" ] || continue
 		echo "$role ${p#*:}: $(tr '\0' ' ' <"/proc/${p#*:}/cmdline")"
 		echo "  Groups: $(field "${p#*:}" Groups)  Seccomp_filters: $(field "${p#*:}" Seccomp_filters)"
-		[ "$role" = parent ] || check_landlock "$role" "${p#*:}" "$logf" "$abi"
-		ls -l "/proc/${p#*:}/fd" 2>&1 | sed -n 's/^.* \([0-9]* -> .*\)$/  fd \1/p'
+		check_landlock "$role" "${p#*:}" "$logf" "$abi"
+		describe_fds "${p#*:}"
 	done
 	echo "kernel Landlock ABI: ${abi:-unknown} (4 or more: network rules)"
+	if [ -n "$logf" ] && grep -a -q 'started: .*(non-root start: no chroot)' "$logf"; then
+		echo "start: non-root (no chroot, no change of user; Landlock keeps the files away)"
+	else
+		echo "start: root (children chrooted, parent and children changed user)"
+	fi
 	echo
 	check_parent "$parent"
 	check_program parent "$parent" dnstlsd
 	if [ -n "$front" ]; then
-		check_child frontend "$front"
+		check_child frontend "$front" "$logf" "$abi"
 		check_program frontend "$front" dnstlsd
 	else bad "no child with '-P frontend' under $parent"; fi
 	if [ -n "$resolver" ]; then
-		check_child resolver "$resolver"
+		check_child resolver "$resolver" "$logf" "$abi"
 		check_program resolver "$resolver" dnstlsd-resolver
 	else bad "no child with '-P resolver' under $parent"; fi
+	allowlists
 	if [ "$violations" -gt 0 ]; then
 		echo "audit: $violations violations"
 		return 1

@@ -23,9 +23,21 @@ T=
 NS=
 DPID=
 RT_PIDS=()
+# commands rt_cleanup runs first, before stopping RT_PIDS (lib_image.sh
+# removes its containers there)
+RT_HOOKS=()
 
 # Listen flags every scenario uses: port 53 on both loopback families.
 LISTEN=(-a 127.0.0.1 -a ::1)
+
+# A command start_dnstlsd puts before the daemon's (empty: as root).
+RT_WRAP=()
+# The non-root start as a service manager makes it (systemd's User= and
+# AmbientCapabilities=, podman --user with --cap-add): uid and gid 65532,
+# which have no passwd entry here, no supplementary group, and only
+# CAP_NET_BIND_SERVICE, as an ambient capability.  RT_WRAP=("${NONROOT[@]}").
+NONROOT=(setpriv --reuid=65532 --regid=65532 --clear-groups
+    --inh-caps=-all,+net_bind_service --ambient-caps=+net_bind_service)
 
 log() {
 	printf '%s %s\n' "$(date +%T.%3N)" "$*"
@@ -80,6 +92,9 @@ stop_pid() {
 rt_cleanup() {
 	local i pid
 	trap - EXIT INT TERM
+	for ((i = ${#RT_HOOKS[@]} - 1; i >= 0; i--)); do
+		eval "${RT_HOOKS[$i]}"
+	done
 	for ((i = ${#RT_PIDS[@]} - 1; i >= 0; i--)); do
 		stop_pid "${RT_PIDS[$i]}"
 	done
@@ -291,7 +306,7 @@ start_dnstlsd() {
 	[ -n "${RT_VERBOSE:-}" ] && v=(-v)
 	echo "---- start: dnstlsd -F ${v[*]} $* ----" >>"$T/dnstlsd.log"
 	log "start: dnstlsd -F ${v[*]} $*"
-	ip netns exec "$NS" "$DNSTLSD" -F "${v[@]}" "$@" </dev/null \
+	ip netns exec "$NS" "${RT_WRAP[@]}" "$DNSTLSD" -F "${v[@]}" "$@" </dev/null \
 	    >>"$T/dnstlsd.log" 2>&1 &
 	DPID=$!
 	RT_PIDS+=("$DPID")

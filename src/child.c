@@ -243,6 +243,21 @@ child_msg_conf_end(struct channel *ch, struct imsg *imsg, void *arg)
 		channel_start(&child.sibling[i]);
 	child.serving = 1;
 	def->start(child.arg);
+	/* the parent tells the service manager once every child says so */
+	if (channel_compose(&child.parent, IMSG_READY, 0, -1, NULL, 0) == -1)
+		fatal("%s: to the parent", __func__);
+}
+
+/*
+ * The parent died before the child served: it has said why (a port in
+ * use, most often), and a line from here would only bury that.
+ */
+static void
+child_parent_closed(struct channel *ch, void *arg)
+{
+	if (!child.serving)
+		_exit(1);
+	channel_closed_fatal(ch, arg);
 }
 
 void
@@ -258,7 +273,7 @@ child_main(const struct child_def *def)
 	if ((child.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	channel_init(&child.parent, IMSG_FD, proc_name(PROC_PARENT),
-	    child.base, NULL, channel_closed_fatal);
+	    child.base, NULL, child_parent_closed);
 	log_setsink(log_to_parent);
 	child.arg = def->init();
 	child.parent.arg = child.arg;

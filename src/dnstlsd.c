@@ -273,5 +273,7 @@ main(int argc, char *argv[])
 		exit(0);
 	}
 	find_programs(argv[0]);
+	if (clp->config != NULL)
+		parent_reads(clp->config);
 	parent_main(&conf, clp->socket, clp->foreground, clp->verbose);
 }

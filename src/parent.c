@@ -15,13 +15,16 @@
  */
 
 /*
- * The parent process. Starts as root: reads the CA bundle, binds the
- * listening sockets, starts the children its table names (procs[]) with
- * fork+exec and hands them their sockets and configuration; then drops
- * to the run-as user keeping only CAP_NET_BIND_SERVICE, writes the
- * children's log lines (under their role, escaped, rate-limited: a child
- * is not trusted with the log), and shuts everything down when a child
- * dies or on SIGTERM.
+ * The parent process. Starts as root (or as a non-root user holding at
+ * most CAP_NET_BIND_SERVICE: then nothing is chrooted and no user is
+ * changed): reads the CA bundle, binds the listening sockets, starts the
+ * children its table names (procs[]) with fork+exec and hands them their
+ * sockets and configuration; then drops to the run-as user keeping only
+ * CAP_NET_BIND_SERVICE and enters a sandbox of its own (sandbox_parent():
+ * what reload reads and binds, and no more), writes the children's log
+ * lines (under their role, escaped, rate-limited: a child is not trusted
+ * with the log), tells the service manager when it serves (notify.c),
+ * and shuts everything down when a child dies or on SIGTERM.
  * It never parses DNS and never talks to clients or upstreams.
  */
 
@@ -54,6 +57,7 @@
 #include "file.h"
 #include "log.h"
 #include "logline.h"
+#include "notify.h"
 #include "sandbox.h"
 
 #define LISTEN_BACKLOG	512
@@ -88,6 +92,7 @@ struct proc {
 	char				 path[PATH_MAX];
 	pid_t				 pid;
 	int				 started;	/* ch is set up */
+	int				 ready;		/* serving */
 	struct channel			 ch;
 	struct logline_limit		 log_limit;
 	struct event			*log_dropped_ev;
@@ -118,6 +123,9 @@ struct parent {
 	/* what the sandboxes fixed at start: a reload cannot change it */
 	uint16_t		 ports[CONF_MAX_UPSTREAMS];
 	int			 nports;
+	/* the TCP ports the parent's sandbox lets it bind: the start's */
+	uint16_t		 listen_ports[CONF_MAX_LISTEN];
+	int			 nlisten_ports;
 	struct proc_startup	 startup;
 	uint8_t			*ca;		/* for the resolver */
 	size_t			 calen;
@@ -131,6 +139,7 @@ struct parent {
 static void	 parent_log(struct channel *, struct imsg *, void *);
 static void	 parent_ctl_reload(struct channel *, struct imsg *, void *);
 static void	 parent_ctl_log(struct channel *, struct imsg *, void *);
+static void	 parent_child_ready(struct channel *, struct imsg *, void *);
 static void	 log_dropped_timer(evutil_socket_t, short, void *);
 static void	 drain_child(struct proc *);
 static void	 send_frontend_startup(struct parent *, struct proc *);
@@ -145,6 +154,7 @@ static struct parent	 parent;
 static const struct channel_rule parent_rules_child[] = {
 	{ { IMSG_LOG, sizeof(struct log_msg) + 1,
 	    sizeof(struct log_msg) + LOG_MSG_MAX, 0 }, 0, parent_log },
+	{ { IMSG_READY, 0, 0, 0 }, RULE_ONCE, parent_child_ready },
 };
 
 /* the frontend serves the control socket: it relays what needs us */
@@ -274,10 +284,64 @@ make_chroot_dir(const char *dir)
 		    "and writable by root only", dir);
 }
 
+/*
+ * A listening port that another program holds.  On Ubuntu and many
+ * Debian hosts that is systemd-resolved's stub listener on 127.0.0.53
+ * port 53, which a bind of 0.0.0.0 (the default) collides with: name it
+ * and say how to get out of it, rather than leave the user with errno.
+ */
+static __attribute__((__noreturn__)) void
+bind_failed(const struct conf_listen *l, const char *addr, int type)
+{
+	int				 saved = errno, resolved = 0;
+	const struct sockaddr_in	*sin = (const void *)&l->ss;
+	const struct sockaddr_in6	*sin6 = (const void *)&l->ss;
+	const char			*proto;
+	uint16_t			 port;
+	uint32_t			 a;
+
+	proto = type == SOCK_STREAM ? "tcp" : "udp";
+	port = addr_port(&l->ss);
+	if (saved == EACCES && geteuid() != 0)
+		fatalx("cannot bind %s port %u (%s): %s; started as a non-root "
+		    "user, dnstlsd needs CAP_NET_BIND_SERVICE for this port "
+		    "(systemd: AmbientCapabilities=CAP_NET_BIND_SERVICE; "
+		    "podman, docker: --cap-add NET_BIND_SERVICE), or a port "
+		    "above 1023 (-p)", addr, port, proto, strerror(saved));
+	if (saved != EADDRINUSE || port != DEFAULT_PORT) {
+		errno = saved;
+		fatal("cannot bind %s port %u (%s)", addr, port, proto);
+	}
+	if (l->ss.ss_family == AF_INET) {
+		a = ntohl(sin->sin_addr.s_addr);
+		/* the stub (127.0.0.53) and the proxy stub (127.0.0.54) */
+		resolved = a == INADDR_ANY || a == 0x7f000035 || a == 0x7f000036;
+	} else
+		resolved = IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr);
+	log_warnx("cannot bind %s port %u (%s): %s", addr, port, proto,
+	    strerror(saved));
+	if (!resolved)
+		fatalx("another program holds %s port %u (\"ss -lnp 'sport = "
+		    ":%u'\" names it): stop it, or listen on another address",
+		    addr, port, port);
+	log_warnx("another DNS server holds port %u, most likely "
+	    "systemd-resolved's stub listener on 127.0.0.53 (\"ss -lnp "
+	    "'sport = :%u'\" names it); two ways out:", port, port);
+	log_warnx("either listen on 127.0.0.1 and ::1 only (-a 127.0.0.1 -a "
+	    "::1) and make systemd-resolved forward to dnstlsd: DNS=127.0.0.1 "
+	    "and Domains=~. in /etc/systemd/resolved.conf;");
+	fatalx("or turn its stub listener off: DNSStubListener=no in "
+	    "/etc/systemd/resolved.conf; then restart systemd-resolved");
+}
+
 /* a listening socket, or -1 with why in err (at start-up, and reloads) */
+/*
+ * A listening socket, or -1 with why in err (at start-up, and reloads);
+ * at start-up a port another program holds says what to do about it.
+ */
 static int
-bind_socket_err(const struct conf_listen *l, int type, char *err,
-    size_t errlen)
+bind_socket_err(const struct conf_listen *l, int type, int startup,
+    char *err, size_t errlen)
 {
 	const char	*proto = type == SOCK_STREAM ? "tcp" : "udp";
 	char		 addr[INET6_ADDRSTRLEN];
@@ -303,12 +367,15 @@ bind_socket_err(const struct conf_listen *l, int type, char *err,
 	if (type == SOCK_DGRAM)
 		udp_rcvbuf(fd, UDP_RCVBUF);
 	if (bind(fd, (const struct sockaddr *)&l->ss, l->sslen) == -1)
-		goto fail;
+		goto bind_fail;
 	if (type == SOCK_STREAM && listen(fd, LISTEN_BACKLOG) == -1)
 		goto fail;
 	log_info("listening on %s port %u %s", addr, addr_port(&l->ss),
 	    proto);
 	return fd;
+ bind_fail:
+	if (startup)
+		bind_failed(l, addr, type);
  fail:
 	snprintf(err, errlen, "cannot bind %s port %u (%s): %s", addr,
 	    addr_port(&l->ss), proto, strerror(errno));
@@ -323,7 +390,7 @@ bind_socket(const struct conf_listen *l, int type)
 	char	 err[256];
 	int	 fd;
 
-	if ((fd = bind_socket_err(l, type, err, sizeof(err))) == -1)
+	if ((fd = bind_socket_err(l, type, 1, err, sizeof(err))) == -1)
 		fatalx("%s", err);
 	return fd;
 }
@@ -591,7 +658,8 @@ parent_find_programs(const char *self, char *err, size_t errlen)
 
 /* what every child is told first: the same for each */
 static void
-make_startup(struct proc_startup *ps, uid_t uid, gid_t gid, int verbose)
+make_startup(struct proc_startup *ps, uid_t uid, gid_t gid, int verbose,
+    const char *chroot_dir)
 {
 	memset(ps, 0, sizeof(*ps));
 	ps->uid = uid;
@@ -601,7 +669,7 @@ make_startup(struct proc_startup *ps, uid_t uid, gid_t gid, int verbose)
 	if (ps->no_seccomp)
 		log_warnx("*** DNSTLSD_UNSAFE_NO_SECCOMP set: children run "
 		    "without their syscall filter ***");
-	snprintf(ps->chroot, sizeof(ps->chroot), "%s", CHROOT_DIR);
+	snprintf(ps->chroot, sizeof(ps->chroot), "%s", chroot_dir);
 	ps->ctl_uid = getuid();
 }
 
@@ -625,6 +693,7 @@ proc_start(struct parent *p, struct proc *pr)
 		} else if (dup2(pair[1], IMSG_FD) == -1)
 			fatal("%s: dup2", __func__);
 		close_from(IMSG_FD + 1);
+		sandbox_exec_child();
 		argv[0] = (char *)(pr->program != NULL ? pr->program :
 		    "dnstlsd");
 		argv[1] = (char *)"-P";
@@ -776,6 +845,21 @@ parent_log(struct channel *ch, struct imsg *imsg, void *arg)
 	log_emit(lm.priority, line);
 }
 
+/* every child serves: the service manager may send clients now */
+static void
+parent_child_ready(struct channel *ch, struct imsg *imsg, void *arg)
+{
+	struct proc	*pr = arg;
+	size_t		 i;
+
+	pr->ready = 1;
+	for (i = 0; i < nitems(procs); i++)
+		if (!procs[i].ready)
+			return;
+	log_debug("serving");
+	notify_ready();
+}
+
 /*
  * The lines a child sent last (the reason it stopped, most often),
  * before its death is reported or the daemon exits. Bounded: a child
@@ -860,6 +944,7 @@ parent_shutdown(struct parent *p, int status)
 	int		 waited;
 
 	p->shutting_down = 1;
+	notify_stopping();
 	drain_children();
 	signal_children(SIGTERM);
 	for (waited = 0; reap_children(1) > 0; waited += 10) {
@@ -920,12 +1005,20 @@ record_ports(struct parent *p)
 		if (j == p->nports && p->nports < CONF_MAX_UPSTREAMS)
 			p->ports[p->nports++] = port;
 	}
+	for (i = 0; i < p->conf->nlisten; i++) {
+		port = addr_port(&p->conf->listen[i].ss);
+		for (j = 0; j < p->nlisten_ports &&
+		    p->listen_ports[j] != port; j++)
+			;
+		if (j == p->nlisten_ports && p->nlisten_ports < CONF_MAX_LISTEN)
+			p->listen_ports[p->nlisten_ports++] = port;
+	}
 }
 
 /*
  * What the running daemon cannot take without a restart: the user it
- * runs as, an upstream port its sandbox does not allow, a change of the
- * metrics listener. 0, or -1 with the reason in err.
+ * runs as, an upstream or listen port its sandbox does not allow, a
+ * change of the metrics listener. 0, or -1 with the reason in err.
  */
 static int
 reload_refused(const struct parent *p, const struct dnstlsd_conf *new,
@@ -948,6 +1041,18 @@ reload_refused(const struct parent *p, const struct dnstlsd_conf *new,
 			snprintf(err, errlen, "new upstream port %u needs a "
 			    "restart (the sandbox allows only the ports of "
 			    "the start)", port);
+			return -1;
+		}
+	}
+	for (i = 0; i < new->nlisten; i++) {
+		port = addr_port(&new->listen[i].ss);
+		for (j = 0; j < p->nlisten_ports &&
+		    p->listen_ports[j] != port; j++)
+			;
+		if (j == p->nlisten_ports) {
+			snprintf(err, errlen, "new listen port %u needs a "
+			    "restart (the sandbox lets the parent bind only "
+			    "the ports of the start)", port);
 			return -1;
 		}
 	}
@@ -1011,9 +1116,10 @@ reload_listens(struct parent *p, const struct dnstlsd_conf *new,
 		out[i].l = new->listen[i];
 		out[i].id = p->listen_id + (uint32_t)nnew;
 		out[i].fd[0] = bind_socket_err(&new->listen[i], SOCK_DGRAM,
-		    err, errlen);
+		    0, err, errlen);
 		out[i].fd[1] = out[i].fd[0] == -1 ? -1 :
-		    bind_socket_err(&new->listen[i], SOCK_STREAM, err, errlen);
+		    bind_socket_err(&new->listen[i], SOCK_STREAM, 0, err,
+		    errlen);
 		if (out[i].fd[1] == -1) {
 			listen_close(out, i + 1);
 			return -1;
@@ -1056,7 +1162,8 @@ reload_ca(const struct dnstlsd_conf *new, uint8_t **ca, size_t *calen,
  * configuration serving. 0, or -1 with "file:line: message" (or another
  * reason) in err.
  *
- * sd_notify's RELOADING=1 and READY=1 belong at the start and the end.
+ * sd_notify: RELOADING=1 at the start, READY=1 at the end, whatever
+ * the outcome (the old configuration serves on).
  */
 static int
 parent_reload(struct parent *p, char *err, size_t errlen)
@@ -1066,6 +1173,7 @@ parent_reload(struct parent *p, char *err, size_t errlen)
 	size_t			 i;
 
 	log_info("reloading the configuration");
+	notify_reloading();
 	if ((new = malloc(sizeof(*new))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
@@ -1088,10 +1196,12 @@ parent_reload(struct parent *p, char *err, size_t errlen)
 	free(p->ca);
 	p->ca = NULL;
 	log_info("configuration reloaded");
+	notify_ready();
 	return 0;
  fail:
 	free(new);
 	log_warnx("reload failed, the running configuration stays: %s", err);
+	notify_ready();
 	return -1;
 }
 
@@ -1181,9 +1291,70 @@ add_signal(struct parent *p, int sig)
 		fatalx("%s: cannot handle signal %d", __func__, sig);
 }
 
+/*
+ * What the parent may still touch after start-up (sandbox_parent()):
+ * reading the configuration file's directory and the CA bundle, as
+ * reload does; binding TCP to the ports it listens on now. A reload
+ * that adds another TCP port cannot bind it (Landlock), as the
+ * resolver's connect ports cannot grow.
+ */
+static char	 config_dir[PATH_MAX];
+
+void
+parent_reads(const char *config)
+{
+	char	 path[PATH_MAX], *slash;
+
+	if (realpath(config, path) == NULL)
+		fatal("%s", config);
+	if ((slash = strrchr(path, '/')) == NULL)
+		fatalx("%s: no directory", path);
+	*(slash == path ? slash + 1 : slash) = '\0';
+	snprintf(config_dir, sizeof(config_dir), "%s", path);
+}
+
+static void
+bind_port_add(struct sandbox_parent_conf *sp, uint16_t port)
+{
+	size_t	 i;
+
+	for (i = 0; i < sp->nbind; i++)
+		if (sp->bind_ports[i] == port)
+			return;
+	if (sp->nbind == nitems(sp->bind_ports))
+		fatalx("%s: too many ports", __func__);
+	sp->bind_ports[sp->nbind++] = port;
+}
+
+static void
+make_sandbox_conf(struct sandbox_parent_conf *sp, const struct parent *p,
+    uid_t uid, gid_t gid, int foreground)
+{
+	const struct dnstlsd_conf	*conf = p->conf;
+	size_t				 j;
+	int				 i;
+
+	memset(sp, 0, sizeof(*sp));
+	sp->uid = uid;
+	sp->gid = gid;
+	sp->foreground = foreground;
+	sp->no_filter = p->startup.no_seccomp;
+	if (config_dir[0] != '\0')
+		sp->read_paths[sp->nread++] = config_dir;
+	if (access(conf->ca, R_OK) == 0)
+		sp->read_paths[sp->nread++] = conf->ca;
+	for (i = 0; i < conf->nlisten; i++)
+		bind_port_add(sp, addr_port(&conf->listen[i].ss));
+	if (conf->metrics)
+		bind_port_add(sp, addr_port(&conf->metrics_listen.ss));
+	for (j = 0; j < nitems(procs); j++)
+		if (procs[j].pid > 0 && sp->nchildren < nitems(sp->children))
+			sp->children[sp->nchildren++] = procs[j].pid;
+}
+
 /* "frontend pid 12, resolver pid 13" */
 static void
-log_started(uid_t uid)
+log_started(uid_t uid, int nonroot)
 {
 	char	 buf[256];
 	size_t	 i, len = 0;
@@ -1198,7 +1369,36 @@ log_started(uid_t uid)
 			break;
 		len += (size_t)n;
 	}
-	log_info("started: %s, running as uid %u", buf, (unsigned)uid);
+	log_info("started: %s, running as uid %u%s", buf, (unsigned)uid,
+	    nonroot ? " (non-root start: no chroot)" : "");
+}
+
+/*
+ * Started as root: the run-as user from the configuration. Started as
+ * anyone else (a service manager's User=, a container's --user, with at
+ * most CAP_NET_BIND_SERVICE): that user, which needs no passwd entry;
+ * it can neither chroot nor change user, and does not try.
+ */
+static int
+choose_user(const struct dnstlsd_conf *conf, uid_t *uid, gid_t *gid)
+{
+	if (geteuid() == 0) {
+		resolve_user(conf->user, uid, gid);
+		if (*uid == 0)
+			fatalx("refusing to run as root: choose another user "
+			    "with -u");
+		return 0;
+	}
+	if (getuid() != geteuid() || getgid() != getegid())
+		fatalx("started with real uid %u and effective uid %u: run "
+		    "dnstlsd as root or as one user", (unsigned)getuid(),
+		    (unsigned)geteuid());
+	*uid = getuid();
+	*gid = getgid();
+	log_info("started as uid %u gid %u, not root: the children run as "
+	    "it too, without chroot (user \"%s\" not used)", (unsigned)*uid,
+	    (unsigned)*gid, conf->user);
+	return 1;
 }
 
 void
@@ -1206,8 +1406,10 @@ parent_main(struct dnstlsd_conf *conf, const char *ctl_path, int foreground,
     int verbose)
 {
 	struct parent	*p = &parent;
+	struct sandbox_parent_conf sp;
 	uid_t		 uid;
 	gid_t		 gid;
+	int		 nonroot;
 
 	memset(p, 0, sizeof(*p));
 	p->conf = conf;
@@ -1215,20 +1417,17 @@ parent_main(struct dnstlsd_conf *conf, const char *ctl_path, int foreground,
 	p->ctl_fd = -1;
 	record_ports(p);
 	log_init(foreground, verbose, proc_name(PROC_PARENT));
-	if (geteuid() != 0)
-		fatalx("need root privileges (to bind port %u and to sandbox "
-		    "the children)", conf->nlisten > 0 ?
-		    addr_port(&conf->listen[0].ss) : DEFAULT_PORT);
-	resolve_user(conf->user, &uid, &gid);
-	if (uid == 0)
-		fatalx("refusing to run as root: choose another user with -u");
+	/* before the children: they must not inherit $NOTIFY_SOCKET */
+	notify_init();
+	nonroot = choose_user(conf, &uid, &gid);
 	if (ca_needed(conf)) {
 		if (file_read(conf->ca, CA_MAXSIZE, &p->ca, &p->calen) == -1)
 			fatal("cannot read the CA bundle %s", conf->ca);
 		if (p->calen == 0)
 			fatalx("the CA bundle %s is empty", conf->ca);
 	}
-	make_chroot_dir(CHROOT_DIR);
+	if (!nonroot)
+		make_chroot_dir(CHROOT_DIR);
 	if (ctl_path != NULL && ctl_path[0] != '\0')
 		p->ctl_fd = control_listen(ctl_path);
 	raise_nofile();
@@ -1238,18 +1437,20 @@ parent_main(struct dnstlsd_conf *conf, const char *ctl_path, int foreground,
 		fatal("daemon");
 	if ((p->base = event_base_new()) == NULL)
 		fatalx("event_base_new");
-	make_startup(&p->startup, uid, gid, verbose);
+	make_startup(&p->startup, uid, gid, verbose, nonroot ? "" : CHROOT_DIR);
 	proc_run(p);
 	free(p->ca);
 	p->ca = NULL;
 
-	sandbox_parent(uid, gid);
-	log_started(uid);
+	/* what installs a signal handler or opens a socket, then the sandbox */
 	add_signal(p, SIGTERM);
 	add_signal(p, SIGINT);
 	add_signal(p, SIGHUP);
 	add_signal(p, SIGCHLD);
 	watch_network(p);
+	make_sandbox_conf(&sp, p, uid, gid, foreground);
+	sandbox_parent(&sp);
+	log_started(uid, nonroot);
 	/* a child may have died before SIGCHLD was watched */
 	check_children(p);
 	event_base_dispatch(p->base);

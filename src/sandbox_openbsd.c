@@ -24,6 +24,7 @@
 #include <sys/types.h>
 
 #include <grp.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -52,6 +53,12 @@ drop_to(uid_t uid, gid_t gid)
 		fatal("%s: cannot drop privileges", __func__);
 }
 
+/* the parent: reload reads the configuration and the CA bundle again */
+static const char *const parent_promises =
+    "stdio rpath inet route sendfd proc";
+static const char *const frontend_promises = "stdio recvfd";
+static const char *const resolver_promises = "stdio inet";
+
 /* pledge's "inet" cannot name ports: connect_ports are not enforced */
 void
 sandbox_child(enum sandbox_role role, const char *dir, uid_t uid, gid_t gid,
@@ -61,29 +68,69 @@ sandbox_child(enum sandbox_role role, const char *dir, uid_t uid, gid_t gid,
 
 	(void)connect_ports;
 	(void)nconnect;
-	if (chroot(dir) == -1)
-		fatal("%s: chroot %s", __func__, dir);
-	if (chdir("/") == -1)
-		fatal("%s: chdir /", __func__);
-	drop_to(uid, gid);
+	/* the non-root start (dir ""): unveil alone hides the files */
+	if (dir[0] != '\0') {
+		if (chroot(dir) == -1)
+			fatal("%s: chroot %s", __func__, dir);
+		if (chdir("/") == -1)
+			fatal("%s: chdir /", __func__);
+		drop_to(uid, gid);
+	}
 	if (no_filter) {
 		log_warnx("*** PLEDGE DISABLED (debug option) ***");
 		return;
 	}
 	hide_filesystem();
 	/* the frontend keeps recvfd: sockets may be sent to it serving */
-	promises = role == SANDBOX_FRONTEND ? "stdio recvfd" : "stdio inet";
+	promises = role == SANDBOX_FRONTEND ? frontend_promises :
+	    resolver_promises;
 	if (pledge(promises, NULL) == -1)
 		fatal("%s: pledge", __func__);
 }
 
+/* nothing passes through an exec on OpenBSD that the child must lose */
 void
-sandbox_parent(uid_t uid, gid_t gid)
+sandbox_exec_child(void)
 {
-	drop_to(uid, gid);
-	/* nothing is read after start-up */
-	hide_filesystem();
+}
+
+void
+sandbox_parent(const struct sandbox_parent_conf *sp)
+{
+	size_t	 i;
+
+	if (getuid() != sp->uid || geteuid() != sp->uid)
+		drop_to(sp->uid, sp->gid);
+	if (sp->no_filter) {
+		log_warnx("*** PLEDGE DISABLED in the parent (debug "
+		    "option) ***");
+		return;
+	}
+	for (i = 0; i < sp->nread; i++)
+		if (unveil(sp->read_paths[i], "r") == -1)
+			log_warn("unveil %s", sp->read_paths[i]);
+	if (unveil(NULL, NULL) == -1)
+		fatal("%s: unveil", __func__);
 	/* route: the routing socket that reports network changes */
-	if (pledge("stdio inet route sendfd proc", NULL) == -1)
+	if (pledge(parent_promises, NULL) == -1)
 		fatal("%s: pledge", __func__);
+}
+
+void
+sandbox_print_allowlist(FILE *fp, enum sandbox_role role)
+{
+	const char	*p;
+
+	switch (role) {
+	case SANDBOX_PARENT:
+		p = parent_promises;
+		break;
+	case SANDBOX_FRONTEND:
+		p = frontend_promises;
+		break;
+	default:
+		p = resolver_promises;
+		break;
+	}
+	fprintf(fp, "pledge \"%s\"\n", p);
 }

@@ -53,9 +53,35 @@ else
 	failed=$((failed + 1))
 fi
 
+echo "== deploy: make install, etc/ examples, systemd unit, rc.d, Kubernetes"
+BUILD="$BUILD" bash tests/deploy.sh 2>&1 | tee "$log/deploy"
+count "$log/deploy"
+
+# The image holds the static programs: built (once, for the image tests
+# of regress) only in the default build; the others skip those tests.
+skipped=0
+echo "== container image (make image)"
+if [ "${STATIC:-1}" = 1 ] && [ "${SANITIZE:-}" != 1 ]; then
+	export DNSTLSD_IMAGE=${DNSTLSD_IMAGE:-localhost/dnstlsd:check}
+	if make -s image IMAGE="$DNSTLSD_IMAGE" 2>&1 | tee "$log/image" &&
+	    [ "${PIPESTATUS[0]}" -eq 0 ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+else
+	echo "skip: make image (the image needs the static build;" \
+	    "this is STATIC=${STATIC:-1} SANITIZE=${SANITIZE:-0})"
+	skipped=$((skipped + 1))
+fi
+
 echo "== regress (end to end, as root, in network namespaces)"
 bash regress/run 2>&1 | tee "$log/regress"
 count "$log/regress"
+n=$(sed -n 's/^regress: \([0-9]*\) skipped$/\1/p' "$log/regress" | tail -n 1)
+skipped=$((skipped + ${n:-0}))
 
+# skipped checks are in neither count
+[ "$skipped" -eq 0 ] || echo "$skipped skipped (see the skip lines above)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
