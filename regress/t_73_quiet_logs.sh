@@ -4,7 +4,8 @@
 # failed probe; once the upstream is back, one "up" line. Under -F each
 # line carries a timestamp, unless JOURNAL_STREAM says a journal adds
 # one. dnstlsctl log verbose gives one line per query (client, name,
-# type, rcode, source, latency), log brief stops them.
+# type, rcode, source, latency; for an upstream answer the resolver's line
+# with the same query id names the upstream), log brief stops them.
 . "$(dirname "$0")/lib.sh"
 ns_setup
 make_pki "$T"
@@ -56,6 +57,10 @@ log_has_fixed "query 127.0.0.1 nx.test. A NXDOMAIN upstream " ||
     fail "no verbose line for an upstream answer"
 grep 'query 127.0.0.1 nx.test' "$T/dnstlsd.log" | grep -qE ' [0-9]+(\.[0-9]+)? ms$' ||
     fail "no latency on the verbose line"
+id=$(sed -n 's/.*nx\.test\. A NXDOMAIN upstream (query \([0-9]*\)).*/\1/p' "$T/dnstlsd.log" | head -n 1)
+[ -n "$id" ] || fail "no query id on the upstream line"
+log_has_fixed "resolver: query $id: answer from upstream 127.0.0.1@853" ||
+    fail "the resolver does not name the upstream of query $id"
 ctl log brief >/dev/null || fail "log brief"
 expect_answer 192.0.2.2 @127.0.0.1 b.test A
 sleep 0.5

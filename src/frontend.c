@@ -123,6 +123,7 @@ struct fquery {
 	TAILQ_ENTRY(fquery)	 tc_entry;
 	struct dns_query	 q;
 	uint64_t		 arrival_us;	/* for the latency histogram */
+	uint32_t		 upid;		/* its question's id, for logs */
 	struct event		 timeout;
 };
 
@@ -440,6 +441,7 @@ fquery_ask(struct frontend *fe, struct fquery *fq, const uint8_t *key,
 	    (u = upquery_ask(fe, &fq->q, key, keylen, bucket, buf)) == NULL)
 		return -1;
 	fq->up = u;
+	fq->upid = u->id;
 	TAILQ_INSERT_TAIL(&u->waiters, fq, up_entry);
 	return 0;
 }
@@ -611,21 +613,28 @@ udp_send(struct frontend *fe, int fd, const struct sockaddr_storage *to,
 /*
  * Verbose only (dnstlsctl log verbose, -v): one line per answer, with
  * the client, the question, the rcode, where the answer came from and
- * how long it took. Off, it costs the one test of the caller.
+ * how long it took. Off, it costs the one test of the caller. source
+ * NULL: from an upstream, and the resolver's line for the same query id
+ * says which.
  */
 static void
 log_query(struct frontend *fe, const struct sockaddr_storage *from,
     const struct dns_query *q, const uint8_t *msg, size_t len,
-    const char *source, uint64_t arrival_us)
+    const char *source, uint64_t arrival_us, uint32_t upid)
 {
 	char		 addr[INET6_ADDRSTRLEN], name[DNS_MAXNAME * 4 + 2];
-	char		 type[16];
+	char		 type[16], up[48];
 	uint64_t	 now = now_us(fe);
 	uint64_t	 us = now > arrival_us ? now - arrival_us : 0;
 
 	if (!q->has_question || len < 4)
 		return;
 	addr_str(from, addr, sizeof(addr));
+	if (source == NULL) {
+		/* the resolver's line for this id names the upstream */
+		snprintf(up, sizeof(up), "upstream (query %u)", upid);
+		source = up;
+	}
 	dns_name_text(q->q.qname, q->q.qname_len, name, sizeof(name));
 	log_debug("query %s %s %s %s %s %llu.%03llu ms", addr, name,
 	    dns_type_name(q->q.qtype, type, sizeof(type)),
@@ -641,7 +650,7 @@ fquery_reply(struct fquery *fq, const uint8_t *msg, size_t len,
 	count_answer(fq->fe, msg, len, fq->arrival_us);
 	if (log_getverbose() > 0)
 		log_query(fq->fe, &fq->from, &fq->q, msg, len, source,
-		    fq->arrival_us);
+		    fq->arrival_us, fq->upid);
 	if (fq->transport == TRANSPORT_UDP)
 		udp_send(fq->fe, fq->udp_fd, &fq->from, fq->fromlen, msg,
 		    len);
@@ -691,7 +700,7 @@ fquery_answer(struct fquery *fq, const uint8_t *ans, size_t anslen,
 		fquery_servfail(fq);
 		return;
 	}
-	fquery_reply(fq, fe->out, len, "upstream");
+	fquery_reply(fq, fe->out, len, NULL);
 }
 
 /*
@@ -845,7 +854,7 @@ frontend_query(struct frontend *fe, const uint8_t *msg, size_t len,
 		*replylen = dns_error_answer(&q, rcode, reply, DNS_MAXMSG);
 		if (log_getverbose() > 0 && *replylen > 0)
 			log_query(fe, from, &q, reply, *replylen, "local",
-			    now_us(fe));
+			    now_us(fe), 0);
 		return NULL;
 	case DNS_ACCEPT:
 		break;
@@ -858,7 +867,7 @@ frontend_query(struct frontend *fe, const uint8_t *msg, size_t len,
 	    transport, 0, reply)) > 0) {
 		if (log_getverbose() > 0)
 			log_query(fe, from, &q, reply, *replylen, "cache",
-			    now_us(fe));
+			    now_us(fe), 0);
 		return NULL;
 	}
 	/* over the table or the client's share: counted by fquery_new() */

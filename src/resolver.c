@@ -931,6 +931,10 @@ handle_answer(struct conn *c, const uint8_t *msg, size_t len)
 	up->answers++;
 	c->answers++;
 	upstream_ok(up);
+	/* the frontend's line for this query names the client */
+	if (log_getverbose() > 0)
+		log_debug("query %u: answer from upstream %s in %llu ms",
+		    rq->fid, up->addr, (unsigned long long)rtt);
 	query_reply(rq, IMSG_ANSWER, msg, len);
 	return 0;
 }
