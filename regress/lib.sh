@@ -371,8 +371,14 @@ flags_of() {
 }
 
 # log_has REGEX: the daemon log matches (extended regex).
+# log_has ERE: a line of the daemon's log matches; an ERE anchored at
+# the start of the line skips the date that -F puts first
 log_has() {
-	grep -qE -- "$1" "$T/dnstlsd.log"
+	local re=$1
+	case $re in
+	^*) re="^([0-9]{4}-[0-9T:.+-]+ )?${re#^}" ;;
+	esac
+	grep -qE -- "$re" "$T/dnstlsd.log"
 }
 
 # daemon_alive: parent and both children still run.

@@ -89,6 +89,25 @@ expect_answer 192.0.2.2 @127.0.0.1 +tcp b.test A
 expect_answer 2001:db8::1 @::1 a.test AAAA
 ok "a broken file keeps the running configuration"
 
+# 2b. a broken CA bundle: no PEM at all is refused by the parent; PEM that
+# does not parse is kept out by the resolver; either way the old one serves
+conf 127.0.0.1
+cp "$T/ca.pem" "$T/ca.pem.good"
+echo 'not a certificate' >"$T/ca.pem"
+out=$(ctl reload 2>&1) && fail "a CA bundle without PEM reloaded: $out"
+printf '%s\n' "$out" | grep -qF "holds no PEM certificate" || fail "CA: $out"
+log "$out"
+printf -- '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' \
+    >"$T/ca.pem"
+ctl reload >/dev/null 2>&1 || true
+sleep 0.3
+log_has_fixed "the new CA bundle holds no certificate that parses" ||
+    fail "the resolver took a CA bundle that does not parse"
+daemon_alive || fail "daemon died on a broken CA bundle"
+expect_answer 192.0.2.9 @127.0.0.1 +tcp short.test A
+cp "$T/ca.pem.good" "$T/ca.pem"
+ok "a broken CA bundle keeps the running one"
+
 # 3. refused whole: a new user, a new upstream port
 EXTRA='user "nobody"' conf 127.0.0.1
 out=$(ctl reload 2>&1) && fail "a new user reloaded"

@@ -43,7 +43,7 @@ start_busy() {
 	[ "$RC" = 124 ] && fail "dnstlsd $* kept running with port 53 held"
 	[ "$RC" = 1 ] || fail "dnstlsd $*: exit status $RC, want 1"
 	# the children exit as quietly as they came
-	printf '%s\n' "$OUT" | grep -v '^parent: ' &&
+	printf '%s\n' "$OUT" | grep -vE '^([0-9]{4}-[0-9T:.+-]+ )?parent: ' &&
 	    fail "a line not from the parent"
 	for _ in $(seq 1 30); do
 		[ "$(ip netns pids "$NS" | grep -cvx "$HOLDER")" = 0 ] && break

@@ -150,8 +150,8 @@ static int	 parent_reload(struct parent *, char *, size_t);
 /* one parent per process: the control handlers reach it here */
 static struct parent	 parent;
 
-/* what every child may send */
-static const struct channel_rule parent_rules_child[] = {
+/* what the resolver may send */
+static const struct channel_rule parent_rules_resolver[] = {
 	{ { IMSG_LOG, sizeof(struct log_msg) + 1,
 	    sizeof(struct log_msg) + LOG_MSG_MAX, 0 }, 0, parent_log },
 	{ { IMSG_READY, 0, 0, 0 }, RULE_ONCE, parent_child_ready },
@@ -162,6 +162,7 @@ static const struct channel_rule parent_rules_frontend[] = {
 	{ { IMSG_LOG, sizeof(struct log_msg) + 1,
 	    sizeof(struct log_msg) + LOG_MSG_MAX, 0 }, 0, parent_log },
 	{ { IMSG_CTL_RELOAD, 0, 0, 0 }, 0, parent_ctl_reload },
+	{ { IMSG_READY, 0, 0, 0 }, RULE_ONCE, parent_child_ready },
 	{ { IMSG_CTL_LOG, sizeof(struct ctl_log), sizeof(struct ctl_log), 0 },
 	    0, parent_ctl_log },
 };
@@ -179,8 +180,8 @@ static struct proc procs[] = {
 		.role = PROC_RESOLVER,
 		.program = RESOLVER_PROGRAM,
 		.send_config = send_resolver_config,
-		.rules = parent_rules_child,
-		.nrules = nitems(parent_rules_child),
+		.rules = parent_rules_resolver,
+		.nrules = nitems(parent_rules_resolver),
 	},
 };
 
@@ -1130,6 +1131,8 @@ reload_listens(struct parent *p, const struct dnstlsd_conf *new,
 }
 
 /* the bundle, as the run-as user reads it now */
+#define PEM_CERT_BEGIN	"-----BEGIN CERTIFICATE-----"
+
 static int
 reload_ca(const struct dnstlsd_conf *new, uint8_t **ca, size_t *calen,
     char *err, size_t errlen)
@@ -1148,6 +1151,15 @@ reload_ca(const struct dnstlsd_conf *new, uint8_t **ca, size_t *calen,
 		free(*ca);
 		*ca = NULL;
 		snprintf(err, errlen, "the CA bundle %.300s is empty", new->ca);
+		return -1;
+	}
+	/* the resolver parses it; what is no PEM bundle at all stops here */
+	if (memmem(*ca, *calen, PEM_CERT_BEGIN, strlen(PEM_CERT_BEGIN)) ==
+	    NULL) {
+		free(*ca);
+		*ca = NULL;
+		snprintf(err, errlen, "the CA bundle %.300s holds no PEM "
+		    "certificate", new->ca);
 		return -1;
 	}
 	return 0;
@@ -1293,24 +1305,36 @@ add_signal(struct parent *p, int sig)
 
 /*
  * What the parent may still touch after start-up (sandbox_parent()):
- * reading the configuration file's directory and the CA bundle, as
- * reload does; binding TCP to the ports it listens on now. A reload
- * that adds another TCP port cannot bind it (Landlock), as the
- * resolver's connect ports cannot grow.
+ * reading the directories of the configuration file and of the CA
+ * bundle, as reload does (directories: editors and update-ca-certificates
+ * replace a file by another, which a rule on the file would not cover);
+ * binding TCP to the ports it listens on now. A reload that adds another
+ * TCP port cannot bind it (Landlock), as the resolver's connect ports
+ * cannot grow.
  */
 static char	 config_dir[PATH_MAX];
+static char	 ca_dir[PATH_MAX];
+
+/* the directory of the file path names, links resolved; -1 if none */
+static int
+dir_of(const char *path, char *dir, size_t size)
+{
+	char	 real[PATH_MAX], *slash;
+
+	if (realpath(path, real) == NULL ||
+	    (slash = strrchr(real, '/')) == NULL)
+		return -1;
+	*(slash == real ? slash + 1 : slash) = '\0';
+	if ((size_t)snprintf(dir, size, "%s", real) >= size)
+		return -1;
+	return 0;
+}
 
 void
 parent_reads(const char *config)
 {
-	char	 path[PATH_MAX], *slash;
-
-	if (realpath(config, path) == NULL)
+	if (dir_of(config, config_dir, sizeof(config_dir)) == -1)
 		fatal("%s", config);
-	if ((slash = strrchr(path, '/')) == NULL)
-		fatalx("%s: no directory", path);
-	*(slash == path ? slash + 1 : slash) = '\0';
-	snprintf(config_dir, sizeof(config_dir), "%s", path);
 }
 
 static void
@@ -1341,8 +1365,9 @@ make_sandbox_conf(struct sandbox_parent_conf *sp, const struct parent *p,
 	sp->no_filter = p->startup.no_seccomp;
 	if (config_dir[0] != '\0')
 		sp->read_paths[sp->nread++] = config_dir;
-	if (access(conf->ca, R_OK) == 0)
-		sp->read_paths[sp->nread++] = conf->ca;
+	if (access(conf->ca, R_OK) == 0 &&
+	    dir_of(conf->ca, ca_dir, sizeof(ca_dir)) == 0)
+		sp->read_paths[sp->nread++] = ca_dir;
 	for (i = 0; i < conf->nlisten; i++)
 		bind_port_add(sp, addr_port(&conf->listen[i].ss));
 	if (conf->metrics)

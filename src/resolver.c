@@ -2084,10 +2084,22 @@ configure_groups(struct resolver *r, const int *fresh)
 static int
 ca_swap(struct resolver *r, struct resolver_conf_pending *pc)
 {
-	int	 same;
+	struct x509_store_st	*st;
+	int			 same;
 
 	same = r->ca != NULL && pc->calen == r->calen &&
 	    memcmp(pc->ca, r->ca, r->calen) == 0;
+	/* a reload must not end the daemon: a bundle that does not parse */
+	if (r->serving && !same && pc->calen > 0) {
+		if ((st = pin_ca_store(pc->ca, pc->calen)) == NULL) {
+			log_warnx("the new CA bundle holds no certificate that "
+			    "parses: the running one stays");
+			free(pc->ca);
+			pc->ca = NULL;
+			return 1;
+		}
+		pin_ca_store_free(st);
+	}
 	free(r->ca);
 	r->ca = pc->ca;
 	r->calen = pc->calen;
