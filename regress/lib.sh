@@ -324,9 +324,17 @@ start_dnstlsd() {
 	fail "dnstlsd not listening with two children after 10 s"
 }
 
-# start_std ARGS...: the usual daemon: both loopbacks, control socket in $T.
+# start_std ARGS...: the usual daemon: both loopbacks, control socket in
+# $T, or (RT_WRAP, the non-root start) in a directory of 65532's there.
 start_std() {
-	start_dnstlsd "${LISTEN[@]}" -s "$T/ctl.sock" "$@"
+	local sock=$T/ctl.sock
+	if [ ${#RT_WRAP[@]} -gt 0 ]; then
+		install -d -m 0755 -o 65532 -g 65532 "$T/run"
+		sock=$T/run/ctl.sock
+		# one a root start left is root's: not for 65532 to remove
+		rm -f "$sock"
+	fi
+	start_dnstlsd "${LISTEN[@]}" -s "$sock" "$@"
 }
 
 # dq ARGS...: dig inside the namespace with a bounded wait.

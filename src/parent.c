@@ -449,8 +449,21 @@ control_listen(const char *path)
 	    0)) == -1)
 		fatal("%s: socket", __func__);
 	old = umask(0117);
-	if (bind(fd, (const struct sockaddr *)&sun, sizeof(sun)) == -1)
+	if (bind(fd, (const struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		/*
+		 * Started as a user that cannot write /var/run, where -s
+		 * did not say otherwise: serve DNS, say how to get dnstlsctl.
+		 */
+		if (geteuid() != 0 && strcmp(path, DEFAULT_SOCKET) == 0 &&
+		    (errno == EACCES || errno == EROFS || errno == ENOENT)) {
+			log_warn("no control socket: cannot bind %s (-s names "
+			    "one this user may create)", path);
+			umask(old);
+			close(fd);
+			return -1;
+		}
 		fatal("cannot bind the control socket %s", path);
+	}
 	umask(old);
 	if (listen(fd, CTL_MAX_CLIENTS) == -1)
 		fatal("%s: listen", __func__);
@@ -1365,9 +1378,13 @@ make_sandbox_conf(struct sandbox_parent_conf *sp, const struct parent *p,
 	sp->no_filter = p->startup.no_seccomp;
 	if (config_dir[0] != '\0')
 		sp->read_paths[sp->nread++] = config_dir;
-	if (access(conf->ca, R_OK) == 0 &&
-	    dir_of(conf->ca, ca_dir, sizeof(ca_dir)) == 0)
+	/* a bundle at the root (a container's mount): that file only */
+	if (access(conf->ca, R_OK) == 0) {
+		if (dir_of(conf->ca, ca_dir, sizeof(ca_dir)) == -1 ||
+		    strcmp(ca_dir, "/") == 0)
+			snprintf(ca_dir, sizeof(ca_dir), "%s", conf->ca);
 		sp->read_paths[sp->nread++] = ca_dir;
+	}
 	for (i = 0; i < conf->nlisten; i++)
 		bind_port_add(sp, addr_port(&conf->listen[i].ss));
 	if (conf->metrics)
