@@ -31,7 +31,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <event2/buffer.h>
@@ -236,7 +235,6 @@ struct frontend {
 	struct localzones	*local;		/* names answered here */
 	struct zonetab		*fwd;		/* forward zones; NULL: none */
 	struct frontend_conf_pending pending;
-	struct frontend_conf_pending current;	/* its zones: what changes */
 	struct udp_batch	 udp_in;
 	struct udp_out		 udp_out;
 	uint8_t			 cached[DNS_MAXMSG];
@@ -1603,40 +1601,26 @@ frontend_conf_zone(struct channel *ch, struct imsg *imsg, void *arg)
 	pc->zonelen[pc->nzone++] = imsg->datalen;
 }
 
-static int
-zone_listed(const struct frontend_conf_pending *pc, const uint8_t *zone,
-    size_t len)
-{
-	size_t	 i, j;
-
-	for (i = 0; i < pc->nzone; i++) {
-		if (pc->zonelen[i] != len)
-			continue;
-		for (j = 0; j < len; j++)
-			if (tolower(pc->zone[i][j]) != tolower(zone[j]))
-				break;
-		if (j == len)
-			return 1;
-	}
-	return 0;
-}
-
 /*
  * A zone a reload adds or removes sends its names elsewhere from now on:
- * what the cache holds of them came from the other servers.
+ * what the cache holds of the zones of from that to lacks came from the
+ * other servers.
  */
 static void
-flush_moved_zones(struct frontend *fe, const struct frontend_conf_pending *a,
-    const struct frontend_conf_pending *b)
+flush_moved_zones(struct frontend *fe, const struct zonetab *from,
+    const struct zonetab *to)
 {
-	size_t	 i;
+	const uint8_t	*zone;
+	size_t		 i, len, matched;
 
-	if (fe->cache == NULL)
+	if (fe->cache == NULL || from == NULL)
 		return;
-	for (i = 0; i < a->nzone; i++)
-		if (!zone_listed(b, a->zone[i], a->zonelen[i]))
-			(void)cache_flush(fe->cache, a->zone[i],
-			    a->zonelen[i]);
+	for (i = 0; i < zonetab_count(from); i++) {
+		zone = zonetab_name(from, (int)i, &len);
+		if (to == NULL || zonetab_lookup(to, zone, len, &matched) ==
+		    -1 || matched != len)
+			(void)cache_flush(fe->cache, zone, len);
+	}
 }
 
 /*
@@ -1666,13 +1650,12 @@ configure_policy(struct frontend *fe)
 				    "bad zone");
 			fatal("%s: zonetab_add", __func__);
 		}
+	flush_moved_zones(fe, fe->fwd, fwd);
+	flush_moved_zones(fe, fwd, fe->fwd);
 	acl_free(fe->acl);
 	zonetab_free(fe->fwd);
 	fe->acl = acl;
 	fe->fwd = fwd;
-	flush_moved_zones(fe, &fe->current, pc);
-	flush_moved_zones(fe, pc, &fe->current);
-	fe->current = *pc;
 	log_debug("%zu allow and deny rules, %zu forward zones", pc->nacl,
 	    pc->nzone);
 }
