@@ -716,8 +716,8 @@ SUMMARY = [
     ("tcpp_cpu_us", "CPU per answer, TCP miss (µs)"),
     ("rss_peak_mib", "peak RSS (MiB)"),
 ]
-NOT_PEERS = ("dnstlsd", "dnstlsd-shared", "upstream", "upstream-dot",
-             "hop")
+NOT_PEERS = ("dnstlsd", "dnstlsd-shared", "dnstlsd-noprefetch", "upstream",
+             "upstream-dot", "hop")
 # pseudo-daemons with a section of their own, never a table row
 NOT_TABLED = ("hop",)
 
@@ -918,7 +918,8 @@ def cmd_report(results, machine, out):
              "over TLS to the same unbound DoT upstream on 127.0.0.1@853. "
              "A figure's ratio to the best peer follows it in brackets "
              "(peers: the other forwarders; not dnstlsd, dnstlsd-shared "
-             "(the same daemon linked to shared libraries) or the upstream "
+             "(the same daemon linked to shared libraries), "
+             "dnstlsd-noprefetch (with `cache prefetch no`) or the upstream "
              "queried directly, whose rows are the ceiling and, for "
              "latency over DoT, the floor). Answers/s counts "
              "NOERROR answers only; for it higher is better, for times, CPU "
