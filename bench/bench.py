@@ -672,6 +672,7 @@ TABLES = [
         ("zipf_p99_ms", "p99", "ms", "%.3f", LO),
         ("zipf_p999_ms", "p99.9", "ms", "%.2f", LO),
         ("zipf_up_pct", "queries reaching the upstream", "%", "%.1f", LO),
+        ("zipf_wait_pct", "queries that waited for it", "%", "%.2f", LO),
         ("zipf_lost", "lost", "", "%.0f", None),
         ("zipf_cpu_us", "daemon CPU per answer", "µs", "%.1f", LO),
         ("zipf_rss_mib", "peak RSS, all processes", "MiB", "%.1f", LO),
