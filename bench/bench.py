@@ -323,37 +323,44 @@ def cmd_latency(addr, port, qps, secs, tag, transport="udp"):
     print(json.dumps(run_latency([t], qps, secs, tag)["x"]))
 
 
-def cmd_workload(addr, port, qps, secs, qfile):
-    """the names of qfile in order, qps a second for secs (at most an
-    hour's worth of queries)"""
+WORKLOAD_CAP = 4000000		# queries to one target (bounds the memory)
+
+
+def read_names(qfile):
     with open(qfile) as f:
-        names = [line.strip() for line in f if line.strip()]
-    t = Target("x", addr, port, "udp", names)
-    res = run_latency([t], qps, secs, "zipf", cap=4000000)["x"]
+        return [line.strip() for line in f if line.strip()]
+
+
+def targets_of(specs, names=None):
+    """a Target for each spec NAME=ADDR:PORT[:TRANSPORT] (IPv4 address,
+    UDP unless TRANSPORT says dot)"""
+    targets = []
+    for spec in specs:
+        name, _, rest = spec.partition("=")
+        addr, port, *transport = rest.split(":")
+        targets.append(Target(name, addr, port,
+                              transport[0] if transport else "udp", names))
+    return targets
+
+
+def cmd_workload(addr, port, qps, secs, qfile):
+    """the names of qfile in order, qps a second for secs"""
+    t = Target("x", addr, port, "udp", read_names(qfile))
+    res = run_latency([t], qps, secs, "zipf", cap=WORKLOAD_CAP)["x"]
     print(json.dumps(res))
 
 
 def cmd_workload_all(qps, secs, qfile, *specs):
     """the names of qfile in order to each spec NAME=ADDR:PORT, qps a
     second each, all interleaved in one run; JSON by NAME"""
-    with open(qfile) as f:
-        names = [line.strip() for line in f if line.strip()]
-    targets = []
-    for spec in specs:
-        name, _, rest = spec.partition("=")
-        addr, port = rest.split(":")
-        targets.append(Target(name, addr, port, "udp", names))
-    print(json.dumps(run_latency(targets, qps, secs, "zipf", cap=1000000)))
+    targets = targets_of(specs, read_names(qfile))
+    print(json.dumps(run_latency(targets, qps, secs, "zipf",
+                                 cap=WORKLOAD_CAP)))
 
 
 def cmd_latency_all(qps, secs, tag, *specs):
-    """each spec NAME=ADDR:PORT:TRANSPORT (IPv4 address)"""
-    targets = []
-    for spec in specs:
-        name, _, rest = spec.partition("=")
-        addr, port, transport = rest.split(":")
-        targets.append(Target(name, addr, port, transport))
-    print(json.dumps(run_latency(targets, qps, secs, tag)))
+    """each spec NAME=ADDR:PORT:TRANSPORT; JSON by NAME"""
+    print(json.dumps(run_latency(targets_of(specs), qps, secs, tag)))
 
 
 def cmd_tcp(addr, port, conns, depth, secs, tag):
