@@ -144,29 +144,32 @@ def capture(secs, owners_of):
     return pkts
 
 
-def stretches(pkts, addr, name, owner):
-    """in/up/out/sum in ms for each matched query of the forwarder name"""
-    me = socket.inet_aton(addr)
-    asked = {}		# (client port, id) -> time
-    answers = []	# (time asked, time answered)
+def sort_by_forwarder(pkts, addrs, owner):
+    """one pass over the packets: per forwarder name, its answered client
+    queries [(time asked, time answered)], its data segments to :853
+    [(time, local port)] and those back {local port: [time]}"""
+    name_at = {socket.inet_aton(a): n for n, a in addrs.items()}
+    asked = {}		# (forwarder, client port, id) -> time
+    out = {n: ([], [], {}) for n in addrs}
     for ts, (proto, src, sport, dst, dport, ln, head) in pkts:
-        if proto != 17 or ln < 2:
-            continue
-        if dst == me and dport == 53:
-            asked[(sport, head)] = ts
-        elif src == me and sport == 53:
-            t0 = asked.pop((dport, head), None)
-            if t0 is not None:
-                answers.append((t0, ts))
-    # data segments to and from :853 on this forwarder's connections
-    sent, back = [], {}
-    for ts, (proto, src, sport, dst, dport, ln, head) in pkts:
-        if proto != 6 or ln <= 0:
-            continue
-        if dport == 853 and owner.get(sport) == name:
-            sent.append((ts, sport))
-        elif sport == 853 and owner.get(dport) == name:
-            back.setdefault(dport, []).append(ts)
+        if proto == 17 and ln >= 2:
+            if dport == 53 and dst in name_at:
+                asked[(dst, sport, head)] = ts
+            elif sport == 53 and src in name_at:
+                t0 = asked.pop((src, dport, head), None)
+                if t0 is not None:
+                    out[name_at[src]][0].append((t0, ts))
+        elif proto == 6 and ln > 0:
+            if dport == 853 and sport in owner:
+                out[owner[sport]][1].append((ts, sport))
+            elif sport == 853 and dport in owner:
+                out[owner[dport]][2].setdefault(dport, []).append(ts)
+    return out
+
+
+def stretches(answers, sent, back):
+    """in/up/out/sum in ms of each query of one forwarder that matched a
+    segment to :853 and the answer back on its connection"""
     res = {"in": [], "up": [], "out": [], "sum": []}
     si = 0
     bi = {port: 0 for port in back}
@@ -189,7 +192,7 @@ def stretches(pkts, addr, name, owner):
         res["up"].append((t2 - t1) / 1e6)
         res["out"].append((t3 - t2) / 1e6)
         res["sum"].append((t3 - t0) / 1e6)
-    return res, len(answers)
+    return res
 
 
 def main():
@@ -205,8 +208,10 @@ def main():
     pkts = capture(min(secs, 3600.0),
                    lambda: owner.update(flows_to_853(pids)))
     res = {"packets": len(pkts)}
-    for name, addr in addrs.items():
-        st, answered = stretches(pkts, addr, name, owner)
+    for name, (answers, sent, back) in sort_by_forwarder(pkts, addrs,
+                                                          owner).items():
+        st = stretches(answers, sent, back)
+        answered = len(answers)
         r = {"answered": answered, "matched": len(st["sum"]),
              "matched_pct": 100.0 * len(st["sum"]) / answered
              if answered else 0.0}
