@@ -49,7 +49,6 @@
 #define CONF_USERLEN		64
 #define CONF_ERRLEN		512
 
-
 #define DEFAULT_PORT		53
 #define DEFAULT_DOT_PORT	853
 #define DEFAULT_PLAIN_PORT	53

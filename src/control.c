@@ -30,7 +30,6 @@
 #include "imsg.h"
 #include "stats.h"
 
-
 const struct imsg_rule ctl_request_rules[] = {
 	{ CTL_SHOW_STATS, 0, 0, 0 },
 	{ CTL_SHOW_UPSTREAMS, 0, 0, 0 },

@@ -1577,7 +1577,6 @@ frontend_listen_metrics(struct channel *ch, struct imsg *imsg, void *arg)
 	http_listen(fe->base, imsg->fd);
 }
 
-
 static void
 frontend_conf_acl(struct channel *ch, struct imsg *imsg, void *arg)
 {

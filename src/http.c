@@ -83,7 +83,6 @@ static const struct {
 	{ 505, "HTTP Version Not Supported" },
 };
 
-
 /* RFC 9110 5.6.2 */
 static int
 tchar(uint8_t c)

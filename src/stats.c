@@ -27,7 +27,6 @@
 #include "compat.h"
 #include "stats.h"
 
-
 /* the same layout on every target: see stats.h */
 _Static_assert(offsetof(struct stats_frontend, latency) % 8 == 0,
     "stats_frontend: histogram misaligned");
