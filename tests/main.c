@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "test.h"
 
@@ -61,6 +62,15 @@ golden_diff(const char *path, const char *want, size_t wantlen,
 	fprintf(stderr, "%s:%zu: differs from the output (TEST_GOLDEN_UPDATE=1 "
 	    "rewrites it); output there:\n%.*s\n", path, line,
 	    (int)(gotlen - start < 200 ? gotlen - start : 200), got + start);
+}
+
+uint64_t
+test_now_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 int

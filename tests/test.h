@@ -19,6 +19,7 @@
 #ifndef TEST_H
 #define TEST_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 extern int	 test_case_failed;
@@ -33,6 +34,9 @@ void		 test_run(const char *, void (*)(void));
 } while (0)
 
 #define RUN(fn)		test_run(#fn, fn)
+
+/* the monotonic clock in ns, for the costs some tests print */
+uint64_t	 test_now_ns(void);
 
 /* one entry point per test file, called by tests/main.c */
 void	 test_dns(void);

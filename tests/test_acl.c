@@ -31,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "acl.h"
 #include "test.h"
@@ -583,15 +582,6 @@ test_random(void)
 	CHECK(bad == 0);
 }
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * Not a test: what a lookup costs with 300 rules, printed for the
  * record.  Nothing is asserted about time.
@@ -636,18 +626,18 @@ bench_lookup(void)
 				addrs[i].len = sizeof(*sin);
 			}
 		}
-		t0 = now_ns();
+		t0 = test_now_ns();
 		for (i = 0; i < LOOKUPS; i++)
 			allowed += acl_check(acl,
 			    (struct sockaddr *)&addrs[i % NADDR].ss,
 			    addrs[i % NADDR].len) == ACL_ALLOW;
-		t1 = now_ns();
+		t1 = test_now_ns();
 		/* each address picked by the verdict before: no overlap */
 		for (i = 0, k = 0; i < LOOKUPS; i++)
 			k = (k + 1 + acl_check(acl,
 			    (struct sockaddr *)&addrs[k].ss,
 			    addrs[k].len)) % NADDR;
-		t2 = now_ns();
+		t2 = test_now_ns();
 		printf("bench: acl_check %s, 300 rules, %zu ranges: %.1f ns "
 		    "per lookup, %.1f ns one after another (%u, %d)\n",
 		    v6 ? "IPv6" : "IPv4", acl_ranges(acl),

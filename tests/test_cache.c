@@ -24,7 +24,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cache.h"
 #include "dns.h"
@@ -1065,15 +1064,6 @@ struct bench_key {
 	size_t		 len;
 };
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 static size_t
 malloc_in_use(void)
 {
@@ -1124,7 +1114,7 @@ bench_size(uint32_t n, int padded)
 		return;
 	before = malloc_in_use();
 	c = cache_new(n, (size_t)n * 1024);
-	t0 = now_ns();
+	t0 = test_now_ns();
 	for (i = 0; i < n; i++) {
 		bench_name(name, sizeof(name), i);
 		plain(&q, name);
@@ -1132,7 +1122,7 @@ bench_size(uint32_t n, int padded)
 		store(c, &q, a.p.b, a.p.len, 100);
 		anslen = a.p.len;
 	}
-	t1 = now_ns();
+	t1 = test_now_ns();
 	after = malloc_in_use();
 	for (k = 0; k < BENCH_PICKS; k++) {
 		rnd ^= rnd << 13;
@@ -1143,14 +1133,14 @@ bench_size(uint32_t n, int padded)
 		keys[k].len = dns_query_key(&q, DNS_KEY_UPSTREAM, keys[k].b);
 	}
 	fill = t1 - t0;
-	t0 = now_ns();
+	t0 = test_now_ns();
 	for (i = 0; i < BENCH_LOOKUPS; i++) {
 		k = (i * 40503U) % BENCH_PICKS;
 		hits += cache_lookup(c, keys[k].b, keys[k].len, 200, 0, out,
 		    sizeof(out), &layout) != 0;
 	}
-	spread = now_ns() - t0;
-	t0 = now_ns();
+	spread = test_now_ns() - t0;
+	t0 = test_now_ns();
 	for (i = 0; i < BENCH_LOOKUPS; i++)
 		hits += cache_lookup(c, keys[0].b, keys[0].len, 200, 0, out,
 		    sizeof(out), &layout) != 0;
@@ -1159,7 +1149,7 @@ bench_size(uint32_t n, int padded)
 	    "%.0f ns per store (%zu hits)\n", n, anslen,
 	    padded ? " (padded)" : "",
 	    (double)(after - before) / n, (double)spread / BENCH_LOOKUPS,
-	    (double)(now_ns() - t0) / BENCH_LOOKUPS, (double)fill / n, hits);
+	    (double)(test_now_ns() - t0) / BENCH_LOOKUPS, (double)fill / n, hits);
 	cache_free(c);
 	free(keys);
 }
